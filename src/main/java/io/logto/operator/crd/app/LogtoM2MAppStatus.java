@@ -3,6 +3,9 @@ package io.logto.operator.crd.app;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LogtoM2MAppStatus extends LogtoObjectStatus {
@@ -12,6 +15,10 @@ public class LogtoM2MAppStatus extends LogtoObjectStatus {
 
   @JsonPropertyDescription("Name of the Secret holding the application's credentials.")
   private String secretName;
+
+  @JsonPropertyDescription(
+      "Scope names the app's roles grant, by API resource indicator, as written to the Secret.")
+  private Map<String, List<String>> grants = new TreeMap<>();
 
   public String getAppId() {
     return appId;
@@ -27,5 +34,13 @@ public class LogtoM2MAppStatus extends LogtoObjectStatus {
 
   public void setSecretName(String secretName) {
     this.secretName = secretName;
+  }
+
+  public Map<String, List<String>> getGrants() {
+    return grants;
+  }
+
+  public void setGrants(Map<String, List<String>> grants) {
+    this.grants = grants == null ? new TreeMap<>() : new TreeMap<>(grants);
   }
 }

@@ -3,6 +3,9 @@ package io.logto.operator.crd.role;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LogtoRoleStatus extends LogtoObjectStatus {
@@ -10,11 +13,23 @@ public class LogtoRoleStatus extends LogtoObjectStatus {
   @JsonPropertyDescription("Id of the role in Logto.")
   private String roleId;
 
+  @JsonPropertyDescription(
+      "Scope names the role holds, by API resource indicator, as last applied to Logto.")
+  private Map<String, List<String>> grants = new TreeMap<>();
+
   public String getRoleId() {
     return roleId;
   }
 
   public void setRoleId(String roleId) {
     this.roleId = roleId;
+  }
+
+  public Map<String, List<String>> getGrants() {
+    return grants;
+  }
+
+  public void setGrants(Map<String, List<String>> grants) {
+    this.grants = grants == null ? new TreeMap<>() : new TreeMap<>(grants);
   }
 }

@@ -1,0 +1,328 @@
+package io.logto.operator.reconciler.apiresource;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.logto.operator.crd.apiresource.LogtoApiResource;
+import io.logto.operator.crd.apiresource.LogtoApiResourceStatus;
+import io.logto.operator.crd.common.DeletionPolicy;
+import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.logto.LogtoException;
+import io.logto.operator.logto.model.ApiResource;
+import io.logto.operator.logto.model.ApiResourceUpdate;
+import io.logto.operator.logto.model.NewApiResource;
+import io.logto.operator.logto.model.Scope;
+import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.reconciler.common.DesiredStateHash;
+import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.ManagedLabels;
+import io.logto.operator.reconciler.common.OperatorServices;
+import io.logto.operator.reconciler.common.Outcome;
+import io.logto.operator.reconciler.common.OwnedObjectWriter;
+import io.logto.operator.reconciler.common.SyncFailure;
+import io.logto.operator.reconciler.common.SyncSession;
+import io.logto.operator.reconciler.role.RoleReferences;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a LogtoApiResource: the API resource in Logto, its scopes, and the ConfigMap for the
+ * service behind the indicator.
+ */
+public final class ApiResourceReconciler
+    extends LogtoObjectReconciler<LogtoApiResource, LogtoApiResourceStatus> {
+
+  public static final String KIND = "LogtoApiResource";
+  private static final Logger LOG = LoggerFactory.getLogger(ApiResourceReconciler.class);
+
+  private final OwnedObjectWriter writer;
+  private final DriftTrigger<LogtoApiResource> driftTrigger = new DriftTrigger<>();
+  private InformerEventSource<LogtoRole, LogtoApiResource> roles;
+
+  public ApiResourceReconciler(OperatorServices services, OwnedObjectWriter writer) {
+    super(services, LogtoApiResourceStatus.class);
+    this.writer = writer;
+  }
+
+  @Override
+  protected String kind() {
+    return KIND;
+  }
+
+  public DriftTrigger<LogtoApiResource> driftTrigger() {
+    return driftTrigger;
+  }
+
+  @Override
+  public List<EventSource<?, LogtoApiResource>> prepareEventSources(
+      EventSourceContext<LogtoApiResource> context) {
+    var configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, LogtoApiResource.class)
+                .withLabelSelector(ManagedLabels.SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(LogtoApiResource.class))
+                .build(),
+            context);
+    // Roles are watched so that a deletion blocked by a referencing role resumes when it goes.
+    roles =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(LogtoRole.class, LogtoApiResource.class)
+                .withSecondaryToPrimaryMapper(
+                    role ->
+                        RoleReferences.resourceNames(role).stream()
+                            .map(n -> new ResourceID(n, role.getMetadata().getNamespace()))
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(configMaps, roles, driftTrigger);
+  }
+
+  @Override
+  protected Outcome sync(SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
+    LogtoApiResource resource = session.resource();
+    DesiredApiResource desired = DesiredApiResource.of(resource);
+    if (desired.indicator().equals(services.managementApiResource())) {
+      throw SyncFailure.forbidden(
+          "spec.indicator: the Logto Management API is built into Logto and cannot be managed by"
+              + " a LogtoApiResource");
+    }
+    LogtoApiResourceStatus status = session.status();
+    String hash = DesiredStateHash.of(desired);
+    boolean drifted = services.drift().take(KIND, ResourceID.fromResource(resource));
+    boolean unchanged =
+        !drifted
+            && status.getResourceId() != null
+            && hash.equals(status.getAppliedHash())
+            && Objects.equals(status.getObservedGeneration(), session.generation())
+            && Conditions.isTrue(status.getConditions(), Conditions.READY);
+    if (!unchanged) {
+      ApiResource logtoResource = ensureResource(session, desired, drifted);
+      status.setScopeIds(ensureScopes(session, logtoResource.id(), desired));
+      status.setAppliedHash(hash);
+    }
+    ensureConfigMap(session, desired);
+    return Outcome.synced("API resource " + desired.indicator() + " is in Logto with "
+        + desired.scopes().size() + " scope(s)");
+  }
+
+  private ApiResource ensureResource(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session,
+      DesiredApiResource desired,
+      boolean drifted) {
+    LogtoApiResourceStatus status = session.status();
+    if (status.getResourceId() != null) {
+      Optional<ApiResource> existing = get(status.getResourceId());
+      if (existing.isPresent()) {
+        return updateIfChanged(session, existing.get(), desired, drifted);
+      }
+      services.events().warning(session.resource(), "Recreating",
+          "API resource " + status.getResourceId() + " was deleted in Logto; creating it again");
+      LOG.info("{} {}/{}: API resource {} deleted in Logto, recreating", KIND,
+          session.namespace(), session.name(), status.getResourceId());
+      status.setResourceId(null);
+      status.setScopeIds(Map.of());
+      return create(session, desired);
+    }
+    Optional<ApiResource> found = services.logto().findApiResourceByIndicator(desired.indicator());
+    if (found.isPresent()) {
+      if (!desired.indicator().equals(status.getPendingCreate())) {
+        throw SyncFailure.conflict("an API resource with indicator " + desired.indicator()
+            + " already exists in Logto (id " + found.get().id()
+            + ") and was not created by this object; it is left untouched");
+      }
+      // Our own create from an attempt that ended before its id was recorded.
+      status.setResourceId(found.get().id());
+      status.setPendingCreate(null);
+      return updateIfChanged(session, found.get(), desired, false);
+    }
+    return create(session, desired);
+  }
+
+  private ApiResource create(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
+    LogtoApiResourceStatus status = session.status();
+    if (!desired.indicator().equals(status.getPendingCreate())) {
+      status.setPendingCreate(desired.indicator());
+      session.persist();
+    }
+    ApiResource created;
+    try {
+      created =
+          services.logto().createApiResource(
+              new NewApiResource(desired.name(), desired.indicator(), desired.accessTokenTtl()));
+    } catch (LogtoException e) {
+      if (e.isConflict()) {
+        status.setPendingCreate(null);
+        throw SyncFailure.conflict("an API resource with indicator " + desired.indicator()
+            + " was created in Logto by someone else meanwhile; it is left untouched");
+      }
+      throw e;
+    }
+    status.setResourceId(created.id());
+    status.setPendingCreate(null);
+    LOG.info("{} {}/{}: created API resource {} ({})", KIND, session.namespace(), session.name(),
+        created.id(), desired.indicator());
+    services.events().normal(session.resource(), "Created",
+        "Created API resource " + desired.indicator() + " in Logto (id " + created.id() + ")");
+    return created;
+  }
+
+  private ApiResource updateIfChanged(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session,
+      ApiResource existing,
+      DesiredApiResource desired,
+      boolean drifted) {
+    if (!existing.indicator().equals(desired.indicator())) {
+      throw SyncFailure.invalidSpec("spec.indicator: indicators are immutable; this object owns "
+          + existing.indicator() + " in Logto. Delete the object and create a new one to change"
+          + " it");
+    }
+    String newName = desired.name().equals(existing.name()) ? null : desired.name();
+    Integer newTtl =
+        desired.accessTokenTtl() == null
+                || desired.accessTokenTtl().equals(existing.accessTokenTtl())
+            ? null
+            : desired.accessTokenTtl();
+    if (newName == null && newTtl == null) {
+      return existing;
+    }
+    ApiResource updated =
+        services.logto().updateApiResource(existing.id(), new ApiResourceUpdate(newName, newTtl));
+    LOG.info("{} {}/{}: updated API resource {}", KIND, session.namespace(), session.name(),
+        existing.id());
+    services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",
+        "Updated API resource " + desired.indicator() + " in Logto (name, access token TTL)");
+    return updated;
+  }
+
+  private Map<String, String> ensureScopes(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session,
+      String resourceId,
+      DesiredApiResource desired) {
+    Map<String, Scope> existing =
+        services.logto().listScopes(resourceId).stream()
+            .collect(Collectors.toMap(Scope::name, Function.identity(), (a, b) -> a));
+    Map<String, String> ids = new TreeMap<>();
+    List<String> changes = new ArrayList<>();
+    for (var entry : desired.scopes().entrySet()) {
+      Scope scope = existing.get(entry.getKey());
+      if (scope == null) {
+        Scope created =
+            services.logto().createScope(resourceId, entry.getKey(), entry.getValue());
+        ids.put(entry.getKey(), created.id());
+        changes.add("+" + entry.getKey());
+      } else {
+        if (!Objects.equals(scope.description(), entry.getValue())) {
+          services.logto().updateScope(resourceId, scope.id(), null, entry.getValue());
+          changes.add("~" + entry.getKey());
+        }
+        ids.put(entry.getKey(), scope.id());
+      }
+    }
+    for (Scope scope : existing.values()) {
+      if (!desired.scopes().containsKey(scope.name())) {
+        services.logto().deleteScope(resourceId, scope.id());
+        changes.add("-" + scope.name());
+      }
+    }
+    if (!changes.isEmpty()) {
+      LOG.info("{} {}/{}: scopes of {} changed: {}", KIND, session.namespace(), session.name(),
+          desired.indicator(), changes);
+      services.events().normal(session.resource(), "ScopesUpdated",
+          "Scopes of " + desired.indicator() + " changed in Logto: " + String.join(" ", changes));
+    }
+    return ids;
+  }
+
+  private void ensureConfigMap(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
+    LogtoApiResource resource = session.resource();
+    LogtoApiResourceStatus status = session.status();
+    String previous = status.getConfigMapName();
+    if (previous != null && !previous.equals(desired.configMapName())) {
+      writer.deleteIfOwned(ConfigMap.class, resource, session.namespace(), previous);
+    }
+    var cached =
+        session.context().getSecondaryResources(ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().equals(desired.configMapName()))
+            .findFirst();
+    writer.ensure(
+        resource,
+        ApiConfigMaps.desired(resource, desired, services.connection()),
+        cached,
+        ApiConfigMaps::sameContent);
+    status.setConfigMapName(desired.configMapName());
+  }
+
+  private Optional<ApiResource> get(String id) {
+    try {
+      return Optional.of(services.logto().getApiResource(id));
+    } catch (LogtoException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected DeleteOutcome remove(SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
+    LogtoApiResource resource = session.resource();
+    LogtoApiResourceStatus status = session.status();
+    writer.deleteIfOwned(ConfigMap.class, resource, session.namespace(),
+        status.getConfigMapName());
+    if (resource.getSpec() != null && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+      services.events().normal(resource, "Retained",
+          "Left API resource " + status.getResourceId() + " in Logto (deletionPolicy Retain)");
+      return DeleteOutcome.removed();
+    }
+    List<String> users = referencingRoles(resource);
+    if (!users.isEmpty()) {
+      return DeleteOutcome.blockedBy("still used by LogtoRole " + String.join(", ", users)
+          + "; remove the permission from those roles first");
+    }
+    String id = status.getResourceId();
+    if (id == null && status.getPendingCreate() != null) {
+      id = services.logto().findApiResourceByIndicator(status.getPendingCreate())
+          .map(ApiResource::id).orElse(null);
+    }
+    if (id != null) {
+      try {
+        services.logto().deleteApiResource(id);
+      } catch (LogtoException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+      }
+      LOG.info("{} {}/{}: deleted API resource {}", KIND, session.namespace(), session.name(), id);
+      services.events().normal(resource, "Deleted", "Deleted API resource " + id + " from Logto");
+    }
+    return DeleteOutcome.removed();
+  }
+
+  private List<String> referencingRoles(LogtoApiResource resource) {
+    if (roles == null) {
+      return List.of();
+    }
+    String name = resource.getMetadata().getName();
+    return roles.list(resource.getMetadata().getNamespace())
+        .filter(r -> r.getMetadata().getDeletionTimestamp() == null)
+        .filter(r -> RoleReferences.resourceNames(r).contains(name))
+        .map(r -> r.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+}

@@ -1,0 +1,104 @@
+package io.logto.operator.reconciler.app;
+
+import io.logto.operator.crd.app.AppRoleAssignment;
+import io.logto.operator.crd.app.CredentialsSecret;
+import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.app.LogtoM2MAppSpec;
+import io.logto.operator.reconciler.common.SpecChecks;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** What Logto and the Secret should hold for a LogtoM2MApp, before references are resolved. */
+record DesiredApp(
+    String name,
+    String description,
+    TreeSet<String> roleRefs,
+    TreeSet<String> logtoRoleNames,
+    String secretName,
+    TreeMap<String, String> keyNames,
+    TreeMap<String, String> secretLabels,
+    TreeMap<String, String> secretAnnotations) {
+
+  static DesiredApp of(LogtoM2MApp app) {
+    LogtoM2MAppSpec spec = app.getSpec();
+    SpecChecks checks = new SpecChecks();
+    if (spec == null) {
+      checks.add("spec", "is required");
+      checks.throwIfAny();
+    }
+    checks.optionalText("spec.name", spec.getName(), 256);
+    if (spec.getDescription() != null && spec.getDescription().length() > 2048) {
+      checks.add("spec.description", "must be at most 2048 characters");
+    }
+    TreeSet<String> refs = new TreeSet<>();
+    TreeSet<String> external = new TreeSet<>();
+    List<AppRoleAssignment> roles = spec.getRoles();
+    for (int i = 0; i < roles.size(); i++) {
+      AppRoleAssignment role = roles.get(i);
+      String field = "spec.roles[" + i + "]";
+      if (role == null) {
+        checks.add(field, "must not be null");
+        continue;
+      }
+      checks.exactlyOne(field, role.getRoleRef(), "roleRef", role.getLogtoRoleName(),
+          "logtoRoleName");
+      if (role.getRoleRef() != null) {
+        checks.objectName(field + ".roleRef.name", role.getRoleRef().getName());
+        if (role.getRoleRef().getName() != null && !refs.add(role.getRoleRef().getName())) {
+          checks.add(field, "role " + role.getRoleRef().getName() + " is listed twice");
+        }
+      }
+      if (role.getLogtoRoleName() != null) {
+        checks.optionalText(field + ".logtoRoleName", role.getLogtoRoleName(), 128);
+        if (!external.add(role.getLogtoRoleName())) {
+          checks.add(field, "role '" + role.getLogtoRoleName() + "' is listed twice");
+        }
+      }
+    }
+    CredentialsSecret secret = spec.getSecret() == null ? new CredentialsSecret() : spec.getSecret();
+    String secretName =
+        secret.getName() == null
+            ? app.getMetadata().getName() + "-logto-credentials"
+            : secret.getName();
+    checks.objectName("spec.secret.name", secretName);
+    TreeMap<String, String> keyNames = new TreeMap<>();
+    for (String key : CredentialKeys.ALL) {
+      keyNames.put(key, key);
+    }
+    Map<String, String> seen = new HashMap<>();
+    for (var rename : secret.getKeys().entrySet()) {
+      String field = "spec.secret.keys." + rename.getKey();
+      if (!CredentialKeys.ALL.contains(rename.getKey())) {
+        checks.add(field, "unknown key; the keys are " + String.join(", ", CredentialKeys.ALL));
+        continue;
+      }
+      checks.secretKey(field, rename.getValue());
+      keyNames.put(rename.getKey(), rename.getValue());
+    }
+    for (var entry : keyNames.entrySet()) {
+      String other = seen.put(entry.getValue(), entry.getKey());
+      if (other != null) {
+        checks.add("spec.secret.keys", entry.getKey() + " and " + other
+            + " would both be written as " + entry.getValue());
+      }
+    }
+    for (String label : secret.getLabels().keySet()) {
+      if (label.equals(io.logto.operator.reconciler.common.ManagedLabels.MANAGED_BY)) {
+        checks.add("spec.secret.labels." + label, "is set by the operator");
+      }
+    }
+    checks.throwIfAny();
+    return new DesiredApp(
+        spec.getName() == null ? app.getMetadata().getName() : spec.getName(),
+        spec.getDescription(),
+        refs,
+        external,
+        secretName,
+        keyNames,
+        new TreeMap<>(secret.getLabels()),
+        new TreeMap<>(secret.getAnnotations()));
+  }
+}

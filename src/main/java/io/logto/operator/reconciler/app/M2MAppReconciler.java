@@ -1,0 +1,472 @@
+package io.logto.operator.reconciler.app;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.app.LogtoM2MAppStatus;
+import io.logto.operator.crd.common.DeletionPolicy;
+import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.logto.LogtoException;
+import io.logto.operator.logto.model.Application;
+import io.logto.operator.logto.model.ApplicationSecret;
+import io.logto.operator.logto.model.ApplicationUpdate;
+import io.logto.operator.logto.model.NewApplication;
+import io.logto.operator.logto.model.Role;
+import io.logto.operator.logto.model.Scope;
+import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.reconciler.common.DesiredStateHash;
+import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.OperatorServices;
+import io.logto.operator.reconciler.common.Outcome;
+import io.logto.operator.reconciler.common.OwnedObjectWriter;
+import io.logto.operator.reconciler.common.ReferenceIndex;
+import io.logto.operator.reconciler.common.SyncFailure;
+import io.logto.operator.reconciler.common.SyncSession;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a LogtoM2MApp: the M2M application in Logto, its role assignments, the Secret with
+ * its credentials, and the CredentialsVerified check.
+ */
+public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, LogtoM2MAppStatus> {
+
+  public static final String KIND = "LogtoM2MApp";
+  private static final Logger LOG = LoggerFactory.getLogger(M2MAppReconciler.class);
+  private static final String BY_ROLE = "byRoleRef";
+  /** Name of the application secret the operator creates when an app has none it can use. */
+  static final String OPERATOR_SECRET_NAME = "logto-operator";
+  private static final String DEFAULT_SECRET_NAME = "Default secret";
+
+  private final OwnedObjectWriter writer;
+  private final CredentialsVerifier verifier;
+  private final DriftTrigger<LogtoM2MApp> driftTrigger = new DriftTrigger<>();
+  private InformerEventSource<LogtoRole, LogtoM2MApp> roles;
+
+  public M2MAppReconciler(OperatorServices services, OwnedObjectWriter writer) {
+    super(services, LogtoM2MAppStatus.class);
+    this.writer = writer;
+    this.verifier = new CredentialsVerifier(services.logto());
+  }
+
+  @Override
+  protected String kind() {
+    return KIND;
+  }
+
+  public DriftTrigger<LogtoM2MApp> driftTrigger() {
+    return driftTrigger;
+  }
+
+  @Override
+  public List<EventSource<?, LogtoM2MApp>> prepareEventSources(
+      EventSourceContext<LogtoM2MApp> context) {
+    ReferenceIndex.register(context.getPrimaryCache(), BY_ROLE, AppReferences::roleNames);
+    roles =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(LogtoRole.class, LogtoM2MApp.class)
+                .withSecondaryToPrimaryMapper(
+                    ReferenceIndex.mapper(context.getPrimaryCache(), BY_ROLE))
+                .build(),
+            context);
+    var secrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, LogtoM2MApp.class)
+                .withLabelSelector(io.logto.operator.reconciler.common.ManagedLabels.SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(LogtoM2MApp.class))
+                .build(),
+            context);
+    return List.of(roles, secrets, driftTrigger);
+  }
+
+  /** Role ids by LogtoRole name, and the scopes those roles hold by indicator. */
+  private record ResolvedRoles(
+      TreeMap<String, String> idsByRef, TreeMap<String, List<String>> grants) {}
+
+  @Override
+  protected Outcome sync(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
+    LogtoM2MApp app = session.resource();
+    DesiredApp desired = DesiredApp.of(app);
+    if (!desired.logtoRoleNames().isEmpty() && !services.isPrivileged(session.namespace())) {
+      throw SyncFailure.forbidden("spec.roles: logtoRoleName references roles not managed by a"
+          + " LogtoRole (" + String.join(", ", desired.logtoRoleNames()) + "); only namespaces in"
+          + " the operator's privileged namespaces may do this");
+    }
+    ResolvedRoles resolved = resolveRoleRefs(session, desired);
+    LogtoM2MAppStatus status = session.status();
+    String hash = DesiredStateHash.of(List.of(desired, resolved.idsByRef(), resolved.grants()));
+    Optional<Secret> cachedSecret = cachedSecret(session, desired.secretName());
+    boolean drifted = services.drift().take(KIND, ResourceID.fromResource(app));
+    boolean unchanged =
+        !drifted
+            && status.getAppId() != null
+            && hash.equals(status.getAppliedHash())
+            && Objects.equals(status.getObservedGeneration(), session.generation())
+            && Conditions.isTrue(status.getConditions(), Conditions.READY)
+            && Conditions.isTrue(status.getConditions(), Conditions.CREDENTIALS_VERIFIED);
+    if (unchanged) {
+      restoreSecretIfNeeded(session, desired, cachedSecret);
+      return Outcome.synced(readyMessage(status));
+    }
+    if (cachedSecret.isEmpty()) {
+      checkSecretNameIsFree(session, desired);
+    }
+
+    boolean created = ensureApplication(session, desired, drifted);
+    String appId = status.getAppId();
+    CredentialsSecrets.Credentials credentials =
+        new CredentialsSecrets.Credentials(appId, usableSecret(appId));
+
+    TreeMap<String, List<String>> grants = new TreeMap<>(resolved.grants());
+    Set<String> roleIds = new TreeSet<>(resolved.idsByRef().values());
+    for (String name : desired.logtoRoleNames()) {
+      Role role = externalRole(name);
+      roleIds.add(role.id());
+      mergeGrants(grants, grantsOf(role));
+    }
+    ensureRoles(session, roleIds, created);
+
+    writeSecret(session, desired, credentials, grants, cachedSecret);
+    var verdict = verifier.verify(credentials, grants);
+    status.setConditions(Conditions.set(status.getConditions(), Conditions.CREDENTIALS_VERIFIED,
+        verdict.ok(), verdict.reason(), verdict.message(), session.generation(),
+        services.clock()));
+    if (!verdict.ok()) {
+      services.events().warning(app, verdict.reason().name(), verdict.message());
+    }
+    status.setAppliedHash(hash);
+    return Outcome.synced(readyMessage(status));
+  }
+
+  private static String readyMessage(LogtoM2MAppStatus status) {
+    return "application " + status.getAppId() + " is in Logto; credentials in Secret "
+        + status.getSecretName();
+  }
+
+  private ResolvedRoles resolveRoleRefs(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired) {
+    TreeMap<String, String> ids = new TreeMap<>();
+    TreeMap<String, List<String>> grants = new TreeMap<>();
+    for (String ref : desired.roleRefs()) {
+      LogtoRole role =
+          roles.get(new ResourceID(ref, session.namespace()))
+              .orElseThrow(() -> SyncFailure.waitingFor(
+                  "LogtoRole " + ref + " not found in namespace " + session.namespace()));
+      var rs = role.getStatus();
+      boolean ready =
+          rs != null
+              && rs.getRoleId() != null
+              && Conditions.isTrue(rs.getConditions(), Conditions.READY)
+              && Objects.equals(rs.getObservedGeneration(), role.getMetadata().getGeneration());
+      if (!ready) {
+        throw SyncFailure.waitingFor("LogtoRole " + ref + " is not ready");
+      }
+      ids.put(ref, rs.getRoleId());
+      mergeGrants(grants, rs.getGrants());
+    }
+    return new ResolvedRoles(ids, grants);
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    TreeSet<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
+
+  private static void mergeGrants(Map<String, List<String>> into, Map<String, List<String>> add) {
+    add.forEach((indicator, scopes) -> into.merge(indicator, scopes, M2MAppReconciler::union));
+  }
+
+  private Optional<Secret> cachedSecret(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, String name) {
+    return session.context().getSecondaryResources(Secret.class).stream()
+        .filter(s -> s.getMetadata().getName().equals(name))
+        .findFirst();
+  }
+
+  /** Before creating anything in Logto, make sure the Secret's name is not someone else's. */
+  private void checkSecretNameIsFree(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired) {
+    Secret existing =
+        session.context().getClient().secrets().inNamespace(session.namespace())
+            .withName(desired.secretName()).get();
+    if (existing != null
+        && !io.logto.operator.reconciler.common.ManagedLabels.isOwnedBy(existing,
+            session.resource())) {
+      throw SyncFailure.conflict("Secret " + desired.secretName()
+          + " already exists and was not created by this LogtoM2MApp; it is left untouched"
+          + " (set spec.secret.name to another name)");
+    }
+  }
+
+  /** Makes the application exist with the desired name and description; true if just created. */
+  private boolean ensureApplication(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired, boolean drifted) {
+    LogtoM2MAppStatus status = session.status();
+    LogtoM2MApp app = session.resource();
+    if (status.getAppId() != null) {
+      Optional<Application> existing = get(status.getAppId());
+      if (existing.isPresent()) {
+        updateIfChanged(session, existing.get(), desired, drifted);
+        return false;
+      }
+      services.events().warning(app, "Recreating", "application " + status.getAppId()
+          + " was deleted in Logto; creating it again with new credentials");
+      LOG.info("{} {}/{}: application {} deleted in Logto, recreating", KIND,
+          session.namespace(), session.name(), status.getAppId());
+      status.setAppId(null);
+    } else if (status.getPendingCreate() != null) {
+      Optional<Application> mine =
+          services.logto().listApplications().stream()
+              .filter(a -> AppIdentity.isCreatedBy(a, app))
+              .findFirst();
+      if (mine.isPresent()) {
+        status.setAppId(mine.get().id());
+        status.setPendingCreate(null);
+        updateIfChanged(session, mine.get(), desired, false);
+        return false;
+      }
+    }
+    if (status.getPendingCreate() == null) {
+      status.setPendingCreate(app.getMetadata().getUid());
+      session.persist();
+    }
+    Application created =
+        services.logto().createApplication(
+            new NewApplication(desired.name(), desired.description(),
+                AppIdentity.customData(app)));
+    status.setAppId(created.id());
+    status.setPendingCreate(null);
+    LOG.info("{} {}/{}: created application {}", KIND, session.namespace(), session.name(),
+        created.id());
+    services.events().normal(app, "Created",
+        "Created M2M application '" + desired.name() + "' in Logto (id " + created.id() + ")");
+    return true;
+  }
+
+  private void updateIfChanged(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      Application existing,
+      DesiredApp desired,
+      boolean drifted) {
+    String newName = desired.name().equals(existing.name()) ? null : desired.name();
+    String wantedDescription = desired.description() == null ? "" : desired.description();
+    String currentDescription = existing.description() == null ? "" : existing.description();
+    String newDescription =
+        wantedDescription.equals(currentDescription) ? null : wantedDescription;
+    boolean marked = AppIdentity.isCreatedBy(existing, session.resource());
+    if (newName == null && newDescription == null && marked) {
+      return;
+    }
+    services.logto().updateApplication(existing.id(), new ApplicationUpdate(newName,
+        newDescription, marked ? null : AppIdentity.customData(session.resource())));
+    LOG.info("{} {}/{}: updated application {}", KIND, session.namespace(), session.name(),
+        existing.id());
+    services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",
+        "Updated application " + existing.id() + " in Logto (name, description)");
+  }
+
+  /** The value of a secret of the app that is valid now; one is created if there is none. */
+  private String usableSecret(String appId) {
+    long now = Instant.now(services.clock()).toEpochMilli();
+    Optional<ApplicationSecret> usable =
+        services.logto().listApplicationSecrets(appId).stream()
+            .filter(s -> s.value() != null && !s.value().isEmpty())
+            .filter(s -> s.expiresAt() == null || s.expiresAt() > now + 60_000)
+            .min(Comparator.comparing((ApplicationSecret s) -> rank(s.name()))
+                .thenComparing(s -> s.createdAt() == null ? 0L : s.createdAt()));
+    if (usable.isPresent()) {
+      return usable.get().value();
+    }
+    return services.logto().createApplicationSecret(appId, OPERATOR_SECRET_NAME, null).value();
+  }
+
+  private static int rank(String secretName) {
+    if (OPERATOR_SECRET_NAME.equals(secretName)) {
+      return 0;
+    }
+    return DEFAULT_SECRET_NAME.equals(secretName) ? 1 : 2;
+  }
+
+  private Role externalRole(String name) {
+    Role role =
+        services.logto().findRoleByName(name)
+            .orElseThrow(() -> SyncFailure.waitingFor(
+                "role '" + name + "' does not exist in Logto"));
+    if (role.type() != null && !Role.MACHINE_TO_MACHINE.equals(role.type())) {
+      throw SyncFailure.invalidSpec("spec.roles: role '" + name + "' is of type " + role.type()
+          + "; only MachineToMachine roles can be assigned to an M2M app");
+    }
+    return role;
+  }
+
+  private Map<String, List<String>> grantsOf(Role role) {
+    Map<String, List<String>> grants = new TreeMap<>();
+    for (Scope scope : services.logto().listRoleScopes(role.id())) {
+      String indicator =
+          scope.resource() != null
+              ? scope.resource().indicator()
+              : services.logto().getApiResource(scope.resourceId()).indicator();
+      grants.merge(indicator, List.of(scope.name()), M2MAppReconciler::union);
+    }
+    return grants;
+  }
+
+  private void ensureRoles(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, Set<String> wanted, boolean created) {
+    String appId = session.status().getAppId();
+    if (created) {
+      if (!wanted.isEmpty()) {
+        services.logto().assignApplicationRoles(appId, wanted);
+      }
+      return;
+    }
+    Set<String> current =
+        services.logto().listApplicationRoles(appId).stream()
+            .map(Role::id)
+            .collect(Collectors.toSet());
+    List<String> missing = wanted.stream().filter(id -> !current.contains(id)).toList();
+    List<String> extra = current.stream().filter(id -> !wanted.contains(id)).sorted().toList();
+    if (!missing.isEmpty()) {
+      services.logto().assignApplicationRoles(appId, missing);
+    }
+    for (String roleId : extra) {
+      try {
+        services.logto().removeApplicationRole(appId, roleId);
+      } catch (LogtoException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+      }
+    }
+    if (!missing.isEmpty() || !extra.isEmpty()) {
+      LOG.info("{} {}/{}: roles of application {} changed: +{} -{}", KIND, session.namespace(),
+          session.name(), appId, missing.size(), extra.size());
+      services.events().normal(session.resource(), "RolesUpdated", "Roles of application "
+          + appId + " changed in Logto: " + missing.size() + " assigned, " + extra.size()
+          + " removed");
+    }
+  }
+
+  private void writeSecret(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      DesiredApp desired,
+      CredentialsSecrets.Credentials credentials,
+      Map<String, List<String>> grants,
+      Optional<Secret> cached) {
+    LogtoM2MApp app = session.resource();
+    LogtoM2MAppStatus status = session.status();
+    String previous = status.getSecretName();
+    if (previous != null && !previous.equals(desired.secretName())) {
+      writer.deleteIfOwned(Secret.class, app, session.namespace(), previous);
+    }
+    Secret secret =
+        CredentialsSecrets.desired(app, desired, credentials, services.connection(), grants);
+    var change = writer.ensure(app, secret, cached, CredentialsSecrets::sameContent);
+    status.setSecretName(desired.secretName());
+    status.setGrants(grants);
+    if (change != OwnedObjectWriter.Change.NONE) {
+      services.events().normal(app, "SecretWritten", "Wrote credentials of application "
+          + credentials.appId() + " to Secret " + desired.secretName());
+    }
+  }
+
+  /**
+   * Nothing changed in Logto, but the Secret may have been deleted or edited: restore it, from its
+   * own intact credentials if possible, otherwise from Logto.
+   */
+  private void restoreSecretIfNeeded(
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      DesiredApp desired,
+      Optional<Secret> cached) {
+    LogtoM2MAppStatus status = session.status();
+    String appId = status.getAppId();
+    Map<String, List<String>> grants = status.getGrants();
+    Optional<CredentialsSecrets.Credentials> intact =
+        cached.flatMap(s -> CredentialsSecrets.intactCredentials(s, desired))
+            .filter(c -> c.appId().equals(appId));
+    if (intact.isPresent()) {
+      Secret wanted = CredentialsSecrets.desired(session.resource(), desired, intact.get(),
+          services.connection(), grants);
+      if (CredentialsSecrets.matches(cached.get(), wanted)) {
+        return;
+      }
+    }
+    CredentialsSecrets.Credentials credentials =
+        intact.orElseGet(() -> new CredentialsSecrets.Credentials(appId, usableSecret(appId)));
+    writeSecret(session, desired, credentials, grants, cached);
+    LOG.info("{} {}/{}: restored Secret {}", KIND, session.namespace(), session.name(),
+        desired.secretName());
+    services.events().normal(session.resource(), "SecretRestored",
+        "Secret " + desired.secretName() + " was missing or edited; restored it");
+  }
+
+  private Optional<Application> get(String id) {
+    try {
+      return Optional.of(services.logto().getApplication(id));
+    } catch (LogtoException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected DeleteOutcome remove(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
+    LogtoM2MApp app = session.resource();
+    LogtoM2MAppStatus status = session.status();
+    String secretName = status.getSecretName();
+    if (secretName == null) {
+      secretName = app.getSpec() != null && app.getSpec().getSecret() != null
+          && app.getSpec().getSecret().getName() != null
+          ? app.getSpec().getSecret().getName()
+          : app.getMetadata().getName() + "-logto-credentials";
+    }
+    if (writer.deleteIfOwned(Secret.class, app, session.namespace(), secretName)) {
+      services.events().normal(app, "SecretDeleted", "Deleted Secret " + secretName);
+    }
+    if (app.getSpec() != null && app.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+      services.events().normal(app, "Retained",
+          "Left application " + status.getAppId() + " in Logto (deletionPolicy Retain)");
+      return DeleteOutcome.removed();
+    }
+    String id = status.getAppId();
+    if (id == null && status.getPendingCreate() != null) {
+      id = services.logto().listApplications().stream()
+          .filter(a -> AppIdentity.isCreatedBy(a, app))
+          .map(Application::id)
+          .findFirst()
+          .orElse(null);
+    }
+    if (id != null) {
+      try {
+        services.logto().deleteApplication(id);
+      } catch (LogtoException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+      }
+      LOG.info("{} {}/{}: deleted application {}", KIND, session.namespace(), session.name(), id);
+      services.events().normal(app, "Deleted", "Deleted application " + id + " from Logto");
+    }
+    return DeleteOutcome.removed();
+  }
+}

@@ -1,0 +1,180 @@
+package io.logto.operator.reconciler.common;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.logto.LogtoException;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The frame every kind's reconcile runs in: build the status from what the sync observed, turn
+ * failures into a Ready condition with a reason, write status only when it changed, emit an Event
+ * when the Ready state changes, and back off on failures that may heal by themselves.
+ */
+public abstract class LogtoObjectReconciler<
+        R extends CustomResource<?, S>, S extends LogtoObjectStatus>
+    implements Reconciler<R>, Cleaner<R> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogtoObjectReconciler.class);
+  /** Dependencies outside Kubernetes (objects only in Logto) have no event: look again. */
+  private static final Duration MAX_WAIT_RECHECK = Duration.ofMinutes(2);
+
+  protected final OperatorServices services;
+  private final Class<S> statusClass;
+  private final RetryBackoff backoff =
+      new RetryBackoff(Duration.ofSeconds(2), Duration.ofMinutes(5));
+
+  protected LogtoObjectReconciler(OperatorServices services, Class<S> statusClass) {
+    this.services = services;
+    this.statusClass = statusClass;
+  }
+
+  /** The kind's name, for drift marks, logs and messages. */
+  protected abstract String kind();
+
+  /**
+   * Brings Logto (and the Secrets/ConfigMaps) to the desired state and fills the session's status.
+   *
+   * @throws SyncFailure when it cannot, with the reason to report
+   * @throws LogtoException on an error answer of Logto not handled by the step itself
+   */
+  protected abstract Outcome sync(SyncSession<R, S> session);
+
+  /** Removes what the object created, unless its policy retains it. */
+  protected abstract DeleteOutcome remove(SyncSession<R, S> session);
+
+  @Override
+  public final UpdateControl<R> reconcile(R resource, Context<R> context) {
+    ResourceID id = ResourceID.fromResource(resource);
+    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass);
+    Outcome outcome;
+    try {
+      outcome = sync(session);
+    } catch (SyncFailure failure) {
+      outcome = Outcome.failed(failure);
+    } catch (LogtoException e) {
+      outcome = Outcome.failed(SyncFailure.fromLogto("syncing " + kind(), e));
+    }
+    Condition before =
+        Conditions.find(session.status().getConditions(), Conditions.READY).orElse(null);
+    session
+        .status()
+        .setConditions(
+            Conditions.set(
+                session.status().getConditions(),
+                Conditions.READY,
+                outcome.ready(),
+                outcome.reason(),
+                outcome.message(),
+                session.generation(),
+                services.clock()));
+    session.status().setObservedGeneration(session.generation());
+    session.persistIfChanged();
+    reportTransition(session, before, outcome);
+    return schedule(id, outcome);
+  }
+
+  private void reportTransition(SyncSession<R, S> session, Condition before, Outcome outcome) {
+    boolean changed =
+        before == null
+            || !Objects.equals(before.getReason(), outcome.reason().name())
+            || !Objects.equals(before.getMessage(), outcome.message());
+    if (!changed || outcome.ready()) {
+      return;
+    }
+    LOG.info("{} {}/{} not ready: {}: {}", kind(), session.namespace(), session.name(),
+        outcome.reason(), outcome.message());
+    services.events().warning(session.resource(), outcome.reason().name(), outcome.message());
+  }
+
+  private UpdateControl<R> schedule(ResourceID id, Outcome outcome) {
+    if (outcome.ready() || outcome.reason().isPermanent()) {
+      backoff.reset(id);
+      return UpdateControl.noUpdate();
+    }
+    Duration delay = backoff.next(id);
+    if (outcome.reason() == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {
+      delay = MAX_WAIT_RECHECK;
+    }
+    return UpdateControl.<R>noUpdate().rescheduleAfter(delay);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<R> updateErrorStatus(R resource, Context<R> context, Exception e) {
+    // An unexpected failure (e.g. the Kubernetes API refused a write): keep ids, say why, and let
+    // the framework's retry back off.
+    LOG.warn("{} {}/{}: reconcile failed: {}", kind(), resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(), e.toString());
+    if (e instanceof KubernetesClientException kce && kce.getCode() == 409) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  @Override
+  public final DeleteControl cleanup(R resource, Context<R> context) {
+    ResourceID id = ResourceID.fromResource(resource);
+    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass);
+    try {
+      DeleteOutcome result = remove(session);
+      if (result.done()) {
+        backoff.reset(id);
+        return DeleteControl.defaultDelete();
+      }
+      return blocked(session, result.reason(), result.message(), id);
+    } catch (SyncFailure failure) {
+      return blocked(session, failure.reason(), failure.getMessage(), id);
+    } catch (LogtoException e) {
+      SyncFailure failure = SyncFailure.fromLogto("deleting " + kind() + " from Logto", e);
+      return blocked(session, failure.reason(), failure.getMessage(), id);
+    }
+  }
+
+  private DeleteControl blocked(
+      SyncSession<R, S> session, Reason reason, String message, ResourceID id) {
+    Condition before =
+        Conditions.find(session.status().getConditions(), Conditions.READY).orElse(null);
+    session
+        .status()
+        .setConditions(
+            Conditions.set(
+                session.status().getConditions(),
+                Conditions.READY,
+                false,
+                reason,
+                message,
+                session.generation(),
+                services.clock()));
+    try {
+      session.persistIfChanged();
+    } catch (KubernetesClientException e) {
+      LOG.debug("could not write status of {} {}/{} being deleted: {}", kind(),
+          session.namespace(), session.name(), e.getMessage());
+    }
+    reportTransition(session, before, new Outcome(false, reason, message));
+    Duration delay = backoff.next(id);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
+  }
+
+  /** Result of {@link #remove}: done, or blocked with a reason. */
+  public record DeleteOutcome(boolean done, Reason reason, String message) {
+    public static DeleteOutcome removed() {
+      return new DeleteOutcome(true, null, null);
+    }
+
+    public static DeleteOutcome blockedBy(String message) {
+      return new DeleteOutcome(false, Reason.DeletionBlocked, message);
+    }
+  }
+}

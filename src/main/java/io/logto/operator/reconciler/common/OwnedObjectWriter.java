@@ -1,0 +1,92 @@
+package io.logto.operator.reconciler.common;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+
+/**
+ * Creates, updates and deletes the ConfigMaps and Secrets the operator writes, never touching one
+ * it does not own: an object of the same name without our label and owner reference is a Conflict.
+ */
+public final class OwnedObjectWriter {
+
+  private final KubernetesClient client;
+
+  public OwnedObjectWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** What {@link #ensure} did. */
+  public enum Change {
+    NONE,
+    CREATED,
+    UPDATED
+  }
+
+  /**
+   * Makes the object match {@code desired}.
+   *
+   * @param cached the object from the operator's (label-filtered) cache, if it is there
+   * @param sameContent whether an existing object already matches the desired one
+   * @throws SyncFailure Conflict when an object of that name exists and is not ours
+   */
+  public <T extends HasMetadata> Change ensure(
+      HasMetadata owner, T desired, Optional<T> cached, BiPredicate<T, T> sameContent) {
+    @SuppressWarnings("unchecked")
+    Class<T> type = (Class<T>) desired.getClass();
+    String namespace = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    T existing =
+        cached.orElseGet(() -> client.resources(type).inNamespace(namespace).withName(name).get());
+    if (existing == null) {
+      try {
+        client.resource(desired).create();
+        return Change.CREATED;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        existing = client.resources(type).inNamespace(namespace).withName(name).get();
+        if (existing == null) {
+          throw e;
+        }
+      }
+    }
+    if (!ManagedLabels.isOwnedBy(existing, owner)) {
+      throw SyncFailure.conflict(
+          desired.getKind() + " " + name + " already exists and was not created by this "
+              + owner.getKind() + "; it is left untouched (choose another name)");
+    }
+    if (sameContent.test(existing, desired)
+        && Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())
+        && Objects.equals(
+            nullToEmpty(existing.getMetadata().getAnnotations()),
+            nullToEmpty(desired.getMetadata().getAnnotations()))) {
+      return Change.NONE;
+    }
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    client.resource(desired).update();
+    return Change.UPDATED;
+  }
+
+  /** Deletes the object if it exists and is ours; anything else is left alone. */
+  public <T extends HasMetadata> boolean deleteIfOwned(
+      Class<T> type, HasMetadata owner, String namespace, String name) {
+    if (name == null) {
+      return false;
+    }
+    T existing = client.resources(type).inNamespace(namespace).withName(name).get();
+    if (existing == null || !ManagedLabels.isOwnedBy(existing, owner)) {
+      return false;
+    }
+    client.resource(existing).delete();
+    return true;
+  }
+
+  private static java.util.Map<String, String> nullToEmpty(java.util.Map<String, String> map) {
+    return map == null ? java.util.Map.of() : map;
+  }
+}

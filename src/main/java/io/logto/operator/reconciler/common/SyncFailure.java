@@ -1,0 +1,72 @@
+package io.logto.operator.reconciler.common;
+
+import io.logto.operator.logto.LogtoException;
+
+/**
+ * Why a reconcile could not bring Logto to the desired state: becomes the Ready condition's reason
+ * and message. Messages are for humans and never carry a secret or a token.
+ */
+public final class SyncFailure extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Reason reason;
+
+  private SyncFailure(Reason reason, String message, Throwable cause) {
+    super(message, cause, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  public static SyncFailure invalidSpec(String message) {
+    return new SyncFailure(Reason.InvalidSpec, message, null);
+  }
+
+  public static SyncFailure waitingFor(String message) {
+    return new SyncFailure(Reason.WaitingForDependency, message, null);
+  }
+
+  public static SyncFailure conflict(String message) {
+    return new SyncFailure(Reason.Conflict, message, null);
+  }
+
+  public static SyncFailure forbidden(String message) {
+    return new SyncFailure(Reason.Forbidden, message, null);
+  }
+
+  public static SyncFailure deletionBlocked(String message) {
+    return new SyncFailure(Reason.DeletionBlocked, message, null);
+  }
+
+  /** Classifies an error answer of Logto met while doing {@code what}. */
+  public static SyncFailure fromLogto(String what, LogtoException e) {
+    String detail = what + ": Logto answered " + describe(e);
+    if (e.isUnavailable()) {
+      return new SyncFailure(Reason.LogtoUnavailable, detail, e);
+    }
+    if (e.isUnauthorized()) {
+      return new SyncFailure(
+          Reason.Forbidden,
+          detail + " (check the operator's Logto credentials and Management API access)",
+          e);
+    }
+    if (e.isConflict()) {
+      return new SyncFailure(Reason.Conflict, detail, e);
+    }
+    if (e.isInvalidInput()) {
+      return new SyncFailure(Reason.InvalidSpec, detail, e);
+    }
+    return new SyncFailure(Reason.LogtoError, detail, e);
+  }
+
+  private static String describe(LogtoException e) {
+    if (e.status() == LogtoException.NO_RESPONSE) {
+      return "nothing (" + e.getMessage() + ")";
+    }
+    String code = e.code() == null ? "" : " " + e.code();
+    return e.status() + code + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+}

@@ -1,0 +1,390 @@
+package io.logto.operator.reconciler.role;
+
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.logto.operator.crd.apiresource.LogtoApiResource;
+import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.common.DeletionPolicy;
+import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.crd.role.LogtoRoleStatus;
+import io.logto.operator.logto.LogtoException;
+import io.logto.operator.logto.model.ApiResource;
+import io.logto.operator.logto.model.NewRole;
+import io.logto.operator.logto.model.Role;
+import io.logto.operator.logto.model.RoleUpdate;
+import io.logto.operator.logto.model.Scope;
+import io.logto.operator.reconciler.app.AppReferences;
+import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.reconciler.common.DesiredStateHash;
+import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.OperatorServices;
+import io.logto.operator.reconciler.common.Outcome;
+import io.logto.operator.reconciler.common.ReferenceIndex;
+import io.logto.operator.reconciler.common.SyncFailure;
+import io.logto.operator.reconciler.common.SyncSession;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reconciles a LogtoRole into a MachineToMachine role in Logto holding the named scopes. */
+public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, LogtoRoleStatus> {
+
+  public static final String KIND = "LogtoRole";
+  private static final Logger LOG = LoggerFactory.getLogger(RoleReconciler.class);
+  private static final String BY_RESOURCE = "byResourceRef";
+
+  private final DriftTrigger<LogtoRole> driftTrigger = new DriftTrigger<>();
+  private InformerEventSource<LogtoApiResource, LogtoRole> resources;
+  private InformerEventSource<LogtoM2MApp, LogtoRole> apps;
+
+  public RoleReconciler(OperatorServices services) {
+    super(services, LogtoRoleStatus.class);
+  }
+
+  @Override
+  protected String kind() {
+    return KIND;
+  }
+
+  public DriftTrigger<LogtoRole> driftTrigger() {
+    return driftTrigger;
+  }
+
+  @Override
+  public List<EventSource<?, LogtoRole>> prepareEventSources(
+      EventSourceContext<LogtoRole> context) {
+    ReferenceIndex.register(context.getPrimaryCache(), BY_RESOURCE, RoleReferences::resourceNames);
+    resources =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(LogtoApiResource.class, LogtoRole.class)
+                .withSecondaryToPrimaryMapper(
+                    ReferenceIndex.mapper(context.getPrimaryCache(), BY_RESOURCE))
+                .build(),
+            context);
+    // Apps are watched so that a deletion blocked by a referencing app resumes when it goes.
+    apps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(LogtoM2MApp.class, LogtoRole.class)
+                .withSecondaryToPrimaryMapper(
+                    app ->
+                        AppReferences.roleNames(app).stream()
+                            .map(n -> new ResourceID(n, app.getMetadata().getNamespace()))
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(resources, apps, driftTrigger);
+  }
+
+  @Override
+  protected Outcome sync(SyncSession<LogtoRole, LogtoRoleStatus> session) {
+    DesiredRole desired = DesiredRole.of(session.resource());
+    guardPrivileges(session, desired);
+    Map<String, Map<String, String>> fromRefs = resolveResourceRefs(session, desired);
+    LogtoRoleStatus status = session.status();
+    String hash = DesiredStateHash.of(List.of(desired, fromRefs));
+    boolean drifted = services.drift().take(KIND, ResourceID.fromResource(session.resource()));
+    boolean unchanged =
+        !drifted
+            && status.getRoleId() != null
+            && hash.equals(status.getAppliedHash())
+            && Objects.equals(status.getObservedGeneration(), session.generation())
+            && Conditions.isTrue(status.getConditions(), Conditions.READY);
+    if (unchanged) {
+      return Outcome.synced(readyMessage(desired));
+    }
+    Map<String, Map<String, String>> grants = new TreeMap<>(fromRefs);
+    grants.putAll(resolveIndicators(desired));
+    Set<String> scopeIds = new TreeSet<>();
+    grants.values().forEach(m -> scopeIds.addAll(m.values()));
+
+    boolean created = ensureRole(session, desired, scopeIds, drifted);
+    if (!created) {
+      ensureScopes(session, scopeIds);
+    }
+    Map<String, List<String>> grantedNames = new TreeMap<>();
+    grants.forEach((indicator, scopes) ->
+        grantedNames.put(indicator, new ArrayList<>(new TreeSet<>(scopes.keySet()))));
+    status.setGrants(grantedNames);
+    status.setAppliedHash(hash);
+    return Outcome.synced(readyMessage(desired));
+  }
+
+  private static String readyMessage(DesiredRole desired) {
+    return "role '" + desired.name() + "' is in Logto";
+  }
+
+  private void guardPrivileges(SyncSession<LogtoRole, LogtoRoleStatus> session,
+      DesiredRole desired) {
+    if (services.isPrivileged(session.namespace())) {
+      return;
+    }
+    for (int i = 0; i < desired.permissions().size(); i++) {
+      String indicator = desired.permissions().get(i).indicator();
+      if (indicator != null) {
+        String what = indicator.equals(services.managementApiResource())
+            ? "grants scopes of the Logto Management API"
+            : "references API resource " + indicator + " that is not managed by a LogtoApiResource";
+        throw SyncFailure.forbidden("spec.permissions[" + i + "].indicator " + what
+            + "; only namespaces in the operator's privileged namespaces may do this");
+      }
+    }
+  }
+
+  /** Scope ids by scope name, per indicator, for permissions naming a LogtoApiResource. */
+  private Map<String, Map<String, String>> resolveResourceRefs(
+      SyncSession<LogtoRole, LogtoRoleStatus> session, DesiredRole desired) {
+    Map<String, Map<String, String>> result = new TreeMap<>();
+    for (DesiredRole.Permission permission : desired.permissions()) {
+      if (permission.resourceRef() == null) {
+        continue;
+      }
+      String ref = permission.resourceRef();
+      LogtoApiResource resource =
+          resources.get(new ResourceID(ref, session.namespace()))
+              .orElseThrow(() -> SyncFailure.waitingFor(
+                  "LogtoApiResource " + ref + " not found in namespace " + session.namespace()));
+      var rs = resource.getStatus();
+      boolean ready =
+          rs != null
+              && rs.getResourceId() != null
+              && Conditions.isTrue(rs.getConditions(), Conditions.READY)
+              && Objects.equals(rs.getObservedGeneration(), resource.getMetadata().getGeneration());
+      if (!ready) {
+        throw SyncFailure.waitingFor("LogtoApiResource " + ref + " is not ready");
+      }
+      Map<String, String> ids = new TreeMap<>();
+      for (String scope : permission.scopes()) {
+        String id = rs.getScopeIds().get(scope);
+        if (id == null) {
+          throw SyncFailure.waitingFor(
+              "scope '" + scope + "' is not declared by LogtoApiResource " + ref);
+        }
+        ids.put(scope, id);
+      }
+      result.merge(resource.getSpec().getIndicator(), ids, (a, b) -> {
+        Map<String, String> merged = new TreeMap<>(a);
+        merged.putAll(b);
+        return merged;
+      });
+    }
+    return result;
+  }
+
+  /** Scope ids for permissions naming an API resource by indicator: looked up in Logto. */
+  private Map<String, Map<String, String>> resolveIndicators(DesiredRole desired) {
+    Map<String, Map<String, String>> result = new LinkedHashMap<>();
+    for (DesiredRole.Permission permission : desired.permissions()) {
+      if (permission.indicator() == null) {
+        continue;
+      }
+      ApiResource resource =
+          services.logto().findApiResourceByIndicator(permission.indicator())
+              .orElseThrow(() -> SyncFailure.waitingFor(
+                  "API resource " + permission.indicator() + " does not exist in Logto"));
+      List<Scope> scopes =
+          resource.scopes() != null ? resource.scopes() : services.logto().listScopes(resource.id());
+      Map<String, String> byName =
+          scopes.stream().collect(Collectors.toMap(Scope::name, Scope::id, (a, b) -> a));
+      Map<String, String> ids = new TreeMap<>();
+      for (String scope : permission.scopes()) {
+        String id = byName.get(scope);
+        if (id == null) {
+          throw SyncFailure.waitingFor(
+              "API resource " + permission.indicator() + " has no scope '" + scope + "' in Logto");
+        }
+        ids.put(scope, id);
+      }
+      result.put(permission.indicator(), ids);
+    }
+    return result;
+  }
+
+  /** Makes the role exist with the desired name and description; true if it was just created. */
+  private boolean ensureRole(
+      SyncSession<LogtoRole, LogtoRoleStatus> session,
+      DesiredRole desired,
+      Set<String> scopeIds,
+      boolean drifted) {
+    LogtoRoleStatus status = session.status();
+    if (status.getRoleId() != null) {
+      Optional<Role> existing = get(status.getRoleId());
+      if (existing.isPresent()) {
+        updateIfChanged(session, existing.get(), desired, drifted);
+        return false;
+      }
+      services.events().warning(session.resource(), "Recreating",
+          "role " + status.getRoleId() + " was deleted in Logto; creating it again");
+      LOG.info("{} {}/{}: role {} deleted in Logto, recreating", KIND, session.namespace(),
+          session.name(), status.getRoleId());
+      status.setRoleId(null);
+      return create(session, desired, scopeIds);
+    }
+    Optional<Role> found = services.logto().findRoleByName(desired.name());
+    if (found.isPresent()) {
+      if (!desired.name().equals(status.getPendingCreate())) {
+        throw SyncFailure.conflict("a role named '" + desired.name()
+            + "' already exists in Logto (id " + found.get().id()
+            + ") and was not created by this object; it is left untouched");
+      }
+      status.setRoleId(found.get().id());
+      status.setPendingCreate(null);
+      updateIfChanged(session, found.get(), desired, false);
+      return false;
+    }
+    return create(session, desired, scopeIds);
+  }
+
+  private boolean create(
+      SyncSession<LogtoRole, LogtoRoleStatus> session, DesiredRole desired, Set<String> scopeIds) {
+    LogtoRoleStatus status = session.status();
+    if (!desired.name().equals(status.getPendingCreate())) {
+      status.setPendingCreate(desired.name());
+      session.persist();
+    }
+    Role created;
+    try {
+      created =
+          services.logto().createRole(
+              new NewRole(desired.name(), desired.description(), List.copyOf(scopeIds)));
+    } catch (LogtoException e) {
+      if (e.isConflict()) {
+        status.setPendingCreate(null);
+        throw SyncFailure.conflict("a role named '" + desired.name()
+            + "' was created in Logto by someone else meanwhile; it is left untouched");
+      }
+      throw e;
+    }
+    status.setRoleId(created.id());
+    status.setPendingCreate(null);
+    LOG.info("{} {}/{}: created role {} ({})", KIND, session.namespace(), session.name(),
+        created.id(), desired.name());
+    services.events().normal(session.resource(), "Created",
+        "Created role '" + desired.name() + "' in Logto (id " + created.id() + ") with "
+            + scopeIds.size() + " scope(s)");
+    return true;
+  }
+
+  private void updateIfChanged(
+      SyncSession<LogtoRole, LogtoRoleStatus> session,
+      Role existing,
+      DesiredRole desired,
+      boolean drifted) {
+    String newName = desired.name().equals(existing.name()) ? null : desired.name();
+    String newDescription =
+        desired.description().equals(existing.description()) ? null : desired.description();
+    if (newName == null && newDescription == null) {
+      return;
+    }
+    try {
+      services.logto().updateRole(existing.id(), new RoleUpdate(newName, newDescription));
+    } catch (LogtoException e) {
+      if (e.isConflict()) {
+        throw SyncFailure.conflict("cannot rename role " + existing.id() + " to '"
+            + desired.name() + "': another Logto role has that name");
+      }
+      throw e;
+    }
+    LOG.info("{} {}/{}: updated role {}", KIND, session.namespace(), session.name(),
+        existing.id());
+    services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",
+        "Updated role " + existing.id() + " in Logto (name, description)");
+  }
+
+  private void ensureScopes(SyncSession<LogtoRole, LogtoRoleStatus> session, Set<String> wanted) {
+    String roleId = session.status().getRoleId();
+    Set<String> current =
+        services.logto().listRoleScopes(roleId).stream()
+            .map(Scope::id)
+            .collect(Collectors.toCollection(TreeSet::new));
+    List<String> missing = wanted.stream().filter(id -> !current.contains(id)).toList();
+    List<String> extra = current.stream().filter(id -> !wanted.contains(id)).toList();
+    if (!missing.isEmpty()) {
+      services.logto().addRoleScopes(roleId, missing);
+    }
+    for (String scopeId : extra) {
+      try {
+        services.logto().removeRoleScope(roleId, scopeId);
+      } catch (LogtoException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+      }
+    }
+    if (!missing.isEmpty() || !extra.isEmpty()) {
+      LOG.info("{} {}/{}: permissions of role {} changed: +{} -{}", KIND, session.namespace(),
+          session.name(), roleId, missing.size(), extra.size());
+      services.events().normal(session.resource(), "PermissionsUpdated",
+          "Permissions of role " + roleId + " changed in Logto: " + missing.size() + " added, "
+              + extra.size() + " removed");
+    }
+  }
+
+  private Optional<Role> get(String id) {
+    try {
+      return Optional.of(services.logto().getRole(id));
+    } catch (LogtoException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected DeleteOutcome remove(SyncSession<LogtoRole, LogtoRoleStatus> session) {
+    LogtoRole role = session.resource();
+    LogtoRoleStatus status = session.status();
+    if (role.getSpec() != null && role.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+      services.events().normal(role, "Retained",
+          "Left role " + status.getRoleId() + " in Logto (deletionPolicy Retain)");
+      return DeleteOutcome.removed();
+    }
+    List<String> users = referencingApps(role);
+    if (!users.isEmpty()) {
+      return DeleteOutcome.blockedBy("still used by LogtoM2MApp " + String.join(", ", users)
+          + "; remove the role from those apps first");
+    }
+    String id = status.getRoleId();
+    if (id == null && status.getPendingCreate() != null) {
+      id = services.logto().findRoleByName(status.getPendingCreate()).map(Role::id).orElse(null);
+    }
+    if (id != null) {
+      try {
+        services.logto().deleteRole(id);
+      } catch (LogtoException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+      }
+      LOG.info("{} {}/{}: deleted role {}", KIND, session.namespace(), session.name(), id);
+      services.events().normal(role, "Deleted", "Deleted role " + id + " from Logto");
+    }
+    return DeleteOutcome.removed();
+  }
+
+  private List<String> referencingApps(LogtoRole role) {
+    if (apps == null) {
+      return List.of();
+    }
+    String name = role.getMetadata().getName();
+    return apps.list(role.getMetadata().getNamespace())
+        .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
+        .filter(a -> AppReferences.roleNames(a).contains(name))
+        .map(a -> a.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+}

@@ -1,0 +1,39 @@
+package io.logto.operator.runtime;
+
+import io.logto.operator.logto.LogtoConnection;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the operator's wiring needs, whether it runs in a cluster, in the sandbox or in tests.
+ *
+ * @param connection where Logto is (written into Secrets and ConfigMaps)
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param privilegedNamespaces namespaces allowed to reach beyond what the operator manages
+ * @param resyncInterval how often Logto is compared with the custom resources; zero disables
+ * @param reconcileThreads reconciles running at once (Logto calls are bounded by the client)
+ * @param leaseNamespace namespace of the leader-election Lease, empty for no leader election
+ */
+public record OperatorSettings(
+    LogtoConnection connection,
+    Set<String> watchNamespaces,
+    Set<String> privilegedNamespaces,
+    Duration resyncInterval,
+    int reconcileThreads,
+    Optional<String> leaseNamespace) {
+
+  public static final String LEASE_NAME = "logto-operator-leader";
+
+  public OperatorSettings {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    privilegedNamespaces = Set.copyOf(privilegedNamespaces);
+  }
+
+  /** Settings for an embedded run: all namespaces, no leader election. */
+  public static OperatorSettings embedded(
+      LogtoConnection connection, Set<String> privilegedNamespaces, Duration resyncInterval) {
+    return new OperatorSettings(connection, Set.of(), privilegedNamespaces, resyncInterval, 32,
+        Optional.empty());
+  }
+}
