@@ -76,14 +76,10 @@ final class HttpExchanger {
       }
       throw new ExchangeFailure(e, tracker.requestSent());
     } finally {
+      long nanos = System.nanoTime() - start;
       slots.release();
-      report(request.method(), template, status, System.nanoTime() - start);
+      report(request.method(), template, status, nanos);
     }
-  }
-
-  /** Permits currently free: for tests of the concurrency bound. */
-  int freeSlots() {
-    return slots.availablePermits();
   }
 
   private void report(String method, String template, int status, long nanos) {
