@@ -1,24 +1,62 @@
 package io.logto.operator.drift;
 
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.common.LogtoObjectStatus;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoApi;
+import io.logto.operator.logto.LogtoException;
+import io.logto.operator.logto.model.ApiResource;
+import io.logto.operator.logto.model.Application;
+import io.logto.operator.logto.model.Role;
+import io.logto.operator.logto.model.Scope;
+import io.logto.operator.reconciler.apiresource.ApiResourceDrift;
+import io.logto.operator.reconciler.apiresource.ApiResourceReconciler;
+import io.logto.operator.reconciler.app.AppDrift;
+import io.logto.operator.reconciler.app.M2MAppReconciler;
+import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DriftQueue;
 import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.role.RoleDrift;
+import io.logto.operator.reconciler.role.RoleReconciler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Periodically compares Logto with the custom resources and queues those that drifted. */
+/**
+ * Finds changes made in Logto behind the operator's back. Reconciles skip Logto when nothing
+ * changed in Kubernetes, so this periodic comparison is what notices a deleted, renamed or
+ * re-permissioned object. It reads Logto list by list (pages of 100), never object by object, and
+ * queues only the objects that differ; their reconciles do the correcting.
+ */
 public final class ResyncService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResyncService.class);
 
   /** What one resync found. */
   public record Report(int checked, int drifted) {}
 
+  private final KubernetesClient client;
+  private final LogtoApi logto;
+  private final DriftQueue queue;
+  private final DriftTrigger<LogtoApiResource> resourceTrigger;
+  private final DriftTrigger<LogtoRole> roleTrigger;
+  private final DriftTrigger<LogtoM2MApp> appTrigger;
+  private final Set<String> namespaces;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "logto-resync");
@@ -33,12 +71,156 @@ public final class ResyncService implements AutoCloseable {
       DriftTrigger<LogtoApiResource> resources,
       DriftTrigger<LogtoRole> roles,
       DriftTrigger<LogtoM2MApp> apps,
-      Set<String> namespaces) {}
+      Set<String> namespaces) {
+    this.client = client;
+    this.logto = logto;
+    this.queue = queue;
+    this.resourceTrigger = resources;
+    this.roleTrigger = roles;
+    this.appTrigger = apps;
+    this.namespaces = Set.copyOf(namespaces);
+  }
 
-  public void schedule(Duration interval) {}
+  public void schedule(Duration interval) {
+    scheduler.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
 
-  public Report runOnce() {
-    return new Report(0, 0);
+  private void runSafely() {
+    try {
+      runOnce();
+    } catch (LogtoException e) {
+      LOG.warn("resync skipped: Logto answered {} {}", e.status(), e.code());
+    } catch (RuntimeException e) {
+      LOG.warn("resync failed: {}", e.toString());
+    }
+  }
+
+  /** Compares Logto with every synced custom resource once, and queues those that differ. */
+  public synchronized Report runOnce() {
+    if (!appTrigger.isRunning()) {
+      // Not started, or not the leader: the leader's resync does the work.
+      return new Report(0, 0);
+    }
+    List<LogtoApiResource> resourceCrs = synced(LogtoApiResource.class);
+    List<LogtoRole> roleCrs = synced(LogtoRole.class);
+    List<LogtoM2MApp> appCrs = synced(LogtoM2MApp.class);
+    int drifted = 0;
+
+    if (!resourceCrs.isEmpty()) {
+      Map<String, ApiResource> byId = byId(logto.listApiResources(), ApiResource::id);
+      for (LogtoApiResource cr : resourceCrs) {
+        String diff = ApiResourceDrift.difference(cr, byId.get(cr.getStatus().getResourceId()));
+        drifted += queue(ApiResourceReconciler.KIND, cr, diff, resourceTrigger);
+      }
+    }
+    if (roleCrs.isEmpty() && appCrs.isEmpty()) {
+      return report(resourceCrs.size(), drifted);
+    }
+    List<Role> roles = logto.listRoles();
+    Map<String, Role> rolesById = byId(roles, Role::id);
+    Map<String, Role> rolesByName = byId(roles, Role::name);
+    for (LogtoRole cr : roleCrs) {
+      Role inLogto = rolesById.get(cr.getStatus().getRoleId());
+      List<Scope> scopes = inLogto == null ? List.of() : logto.listRoleScopes(inLogto.id());
+      drifted += queue(RoleReconciler.KIND, cr, RoleDrift.difference(cr, inLogto, scopes),
+          roleTrigger);
+    }
+    drifted += checkApps(appCrs, rolesById, rolesByName);
+    return report(resourceCrs.size() + roleCrs.size() + appCrs.size(), drifted);
+  }
+
+  private int checkApps(
+      List<LogtoM2MApp> appCrs, Map<String, Role> rolesById, Map<String, Role> rolesByName) {
+    if (appCrs.isEmpty()) {
+      return 0;
+    }
+    Map<String, String> roleIdsByRef = new HashMap<>();
+    for (LogtoRole role : client.resources(LogtoRole.class).inAnyNamespace().list().getItems()) {
+      if (role.getStatus() != null && role.getStatus().getRoleId() != null) {
+        roleIdsByRef.put(key(role.getMetadata().getNamespace(), role.getMetadata().getName()),
+            role.getStatus().getRoleId());
+      }
+    }
+    Map<LogtoM2MApp, Set<String>> expected = new HashMap<>();
+    Set<String> rolesToList = new HashSet<>();
+    for (LogtoM2MApp cr : appCrs) {
+      AppDrift.ExpectedRoles names = AppDrift.expectedRoles(cr);
+      Set<String> ids = new HashSet<>();
+      names.roleRefs().forEach(ref -> ids.add(
+          roleIdsByRef.get(key(cr.getMetadata().getNamespace(), ref))));
+      names.logtoRoleNames().forEach(name -> {
+        Role role = rolesByName.get(name);
+        ids.add(role == null ? null : role.id());
+      });
+      if (ids.contains(null)) {
+        continue; // a reference that does not resolve: the app's own reconcile reports it
+      }
+      expected.put(cr, ids);
+      ids.stream().filter(rolesById::containsKey).forEach(rolesToList::add);
+    }
+    Map<String, Set<String>> heldByApp = new HashMap<>();
+    for (String roleId : rolesToList) {
+      for (Application holder : logto.listRoleApplications(roleId)) {
+        heldByApp.computeIfAbsent(holder.id(), k -> new HashSet<>()).add(roleId);
+      }
+    }
+    Map<String, Application> appsById = byId(logto.listApplications(), Application::id);
+    int drifted = 0;
+    for (var entry : expected.entrySet()) {
+      LogtoM2MApp cr = entry.getKey();
+      String appId = cr.getStatus().getAppId();
+      String diff = AppDrift.difference(cr, appsById.get(appId),
+          heldByApp.getOrDefault(appId, Set.of()), entry.getValue());
+      drifted += queue(M2MAppReconciler.KIND, cr, diff, appTrigger);
+    }
+    return drifted;
+  }
+
+  private <P extends CustomResource<?, ?>> int queue(
+      String kind, P cr, String difference, DriftTrigger<P> trigger) {
+    if (difference == null) {
+      return 0;
+    }
+    ResourceID id = ResourceID.fromResource(cr);
+    LOG.info("drift: {} {}/{}: {}", kind, cr.getMetadata().getNamespace(),
+        cr.getMetadata().getName(), difference);
+    queue.mark(kind, id);
+    trigger.trigger(id);
+    return 1;
+  }
+
+  private static Report report(int checked, int drifted) {
+    LOG.info("resync: {} objects compared with Logto, {} drifted", checked, drifted);
+    return new Report(checked, drifted);
+  }
+
+  /** Objects whose status says they are synced for their current generation. */
+  private <P extends CustomResource<?, ? extends LogtoObjectStatus>> List<P> synced(
+      Class<P> type) {
+    List<P> items = new ArrayList<>();
+    if (namespaces.isEmpty()) {
+      items.addAll(client.resources(type).inAnyNamespace().list().getItems());
+    } else {
+      for (String ns : namespaces) {
+        items.addAll(client.resources(type).inNamespace(ns).list().getItems());
+      }
+    }
+    return items.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getStatus() != null
+            && Conditions.isTrue(p.getStatus().getConditions(), Conditions.READY)
+            && p.getMetadata().getGeneration() != null
+            && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration()))
+        .toList();
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  private static <T> Map<String, T> byId(List<T> items, Function<T, String> id) {
+    return items.stream().collect(Collectors.toMap(id, Function.identity(), (a, b) -> a));
   }
 
   @Override

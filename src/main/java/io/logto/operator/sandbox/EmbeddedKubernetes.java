@@ -27,6 +27,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
           "META-INF/fabric8/logtoroles.m2m.logto.io-v1.yml",
           "META-INF/fabric8/logtom2mapps.m2m.logto.io-v1.yml");
 
+  /** The mock server logs every request through java.util.logging; kept quiet (and referenced). */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -60,6 +63,12 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       }
     }
     return new EmbeddedKubernetes(server, client);
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 
   public KubernetesClient client() {

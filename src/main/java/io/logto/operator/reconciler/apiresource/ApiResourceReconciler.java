@@ -112,6 +112,7 @@ public final class ApiResourceReconciler
       ApiResource logtoResource = ensureResource(session, desired, drifted);
       status.setScopeIds(ensureScopes(session, logtoResource.id(), desired));
       status.setAppliedHash(hash);
+      reportDriftCorrected(session, drifted);
     }
     ensureConfigMap(session, desired);
     return Outcome.synced("API resource " + desired.indicator() + " is in Logto with "

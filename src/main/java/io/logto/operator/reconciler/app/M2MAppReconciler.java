@@ -152,6 +152,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       services.events().warning(app, verdict.reason().name(), verdict.message());
     }
     status.setAppliedHash(hash);
+    reportDriftCorrected(session, drifted);
     return Outcome.synced(readyMessage(status));
   }
 

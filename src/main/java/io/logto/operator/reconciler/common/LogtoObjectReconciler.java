@@ -110,15 +110,21 @@ public abstract class LogtoObjectReconciler<
     return UpdateControl.<R>noUpdate().rescheduleAfter(delay);
   }
 
+  /** After a sync that the periodic resync asked for: say that Logto was put right. */
+  protected void reportDriftCorrected(SyncSession<R, S> session, boolean drifted) {
+    if (drifted) {
+      LOG.info("{} {}/{}: drift corrected", kind(), session.namespace(), session.name());
+      services.events().normal(session.resource(), "DriftCorrected",
+          "Logto differed from the spec (found by the periodic resync); corrected");
+    }
+  }
+
   @Override
   public ErrorStatusUpdateControl<R> updateErrorStatus(R resource, Context<R> context, Exception e) {
-    // An unexpected failure (e.g. the Kubernetes API refused a write): keep ids, say why, and let
-    // the framework's retry back off.
+    // An unexpected failure (e.g. the Kubernetes API refused a write): ids stay in status, and
+    // the framework's retry backs off.
     LOG.warn("{} {}/{}: reconcile failed: {}", kind(), resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(), e.toString());
-    if (e instanceof KubernetesClientException kce && kce.getCode() == 409) {
-      return ErrorStatusUpdateControl.defaultErrorProcessing();
-    }
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 

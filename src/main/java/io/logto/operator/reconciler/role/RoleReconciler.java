@@ -119,6 +119,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
         grantedNames.put(indicator, new ArrayList<>(new TreeSet<>(scopes.keySet()))));
     status.setGrants(grantedNames);
     status.setAppliedHash(hash);
+    reportDriftCorrected(session, drifted);
     return Outcome.synced(readyMessage(desired));
   }
 
