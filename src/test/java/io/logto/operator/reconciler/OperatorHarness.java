@@ -164,10 +164,19 @@ public final class OperatorHarness implements AutoCloseable {
         .withName(resource.getMetadata().getName()).get();
   }
 
+  /** Edits the spec the way a user would, retrying when the operator wrote status meanwhile. */
   @SuppressWarnings("unchecked")
   public <T extends CustomResource<?, ?>> T edit(T resource, UnaryOperator<T> change) {
-    return (T) k8s.resources((Class<T>) resource.getClass()).inNamespace(NS)
-        .withName(resource.getMetadata().getName()).edit(change);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return (T) k8s.resources((Class<T>) resource.getClass()).inNamespace(NS)
+            .withName(resource.getMetadata().getName()).edit(change);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   public void delete(CustomResource<?, ?> resource) {
