@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -187,6 +188,51 @@ class CrdSchemaTest {
       }
     });
     assertThat(dangling).isEmpty();
+  }
+
+  /**
+   * The API server rejects a CRD whose CEL rules could cost too much in the worst case, and it
+   * estimates a string without maxLength at 3 MiB and a list or map without maxItems/maxProperties
+   * at as many entries as fit in 3 MiB ("estimated rule cost exceeds budget"). So every value a rule
+   * reads, and every list above it, must be bounded.
+   */
+  @Disabled("LogtoRole spec.permissions[].scopes[] and LogtoM2MApp spec.secret.keys are unbounded:"
+      + " a CR class change is pending (List<@Size(max = 256) String>, @Size(max = 6) on the map)")
+  @ParameterizedTest
+  @ValueSource(strings = {"logtoapiresources", "logtoroles", "logtom2mapps"})
+  void celRulesOnlyReadBoundedValues(String plural) {
+    List<String> unbounded = new ArrayList<>();
+    walkBounded(Crds.spec(Crds.generated(plural)), "spec", false, unbounded);
+    assertThat(unbounded).isEmpty();
+  }
+
+  private static void walkBounded(
+      JSONSchemaProps node, String path, boolean readByRule, List<String> unbounded) {
+    boolean read = readByRule
+        || (node.getXKubernetesValidations() != null && !node.getXKubernetesValidations().isEmpty());
+    if (read) {
+      if ("string".equals(node.getType()) && node.getMaxLength() == null
+          && (node.getEnum() == null || node.getEnum().isEmpty())) {
+        unbounded.add(path + ": string without maxLength");
+      }
+      if ("array".equals(node.getType()) && node.getMaxItems() == null) {
+        unbounded.add(path + ": array without maxItems");
+      }
+      if (node.getAdditionalProperties() != null && node.getMaxProperties() == null) {
+        unbounded.add(path + ": map without maxProperties");
+      }
+    }
+    if (node.getProperties() != null) {
+      node.getProperties().forEach((name, child) ->
+          walkBounded(child, path + "." + name, read, unbounded));
+    }
+    if (node.getItems() != null && node.getItems().getSchema() != null) {
+      walkBounded(node.getItems().getSchema(), path + "[]", read, unbounded);
+    }
+    if (node.getAdditionalProperties() != null
+        && node.getAdditionalProperties().getSchema() != null) {
+      walkBounded(node.getAdditionalProperties().getSchema(), path + "{}", read, unbounded);
+    }
   }
 
   interface Visitor {
