@@ -20,10 +20,12 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -285,6 +287,66 @@ class HelmChartTest {
         .map(f -> Serialization.unmarshal(Project.read(f), CustomResourceDefinition.class))
         .map(crd -> crd.getSpec().getNames().getPlural())
         .toList();
+  }
+
+  // ---- well-formed manifests ----
+
+  /**
+   * Every rendered object maps onto the Kubernetes model without leftovers: a misspelt or misplaced
+   * field (readOnlyRootFileSystem, a probe under the pod spec) lands in the model's
+   * additionalProperties, where the API server would reject or drop it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {ALL, WATCHED})
+  void renderedObjectsHaveOnlyKnownFields(String valuesFile) {
+    List<String> unknown = new ArrayList<>();
+    for (HasMetadata object : render(valuesFile)) {
+      if (object instanceof GenericKubernetesResource) {
+        continue; // ServiceMonitor: no model class here
+      }
+      collectUnknownFields(object, object.getKind() + "/" + object.getMetadata().getName(),
+          unknown, new IdentityHashMap<>());
+    }
+    assertThat(unknown).isEmpty();
+  }
+
+  private static void collectUnknownFields(
+      Object value, String path, List<String> unknown, Map<Object, Boolean> seen) {
+    if (value == null || seen.put(value, Boolean.TRUE) != null) {
+      return;
+    }
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        collectUnknownFields(list.get(i), path + "[" + i + "]", unknown, seen);
+      }
+      return;
+    }
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> collectUnknownFields(v, path + "." + k, unknown, seen));
+      return;
+    }
+    if (!value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (Method getter : value.getClass().getMethods()) {
+      if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+          || getter.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      Object child;
+      try {
+        child = getter.invoke(value);
+      } catch (ReflectiveOperationException e) {
+        continue;
+      }
+      if (getter.getName().equals("getAdditionalProperties")) {
+        if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {
+          unknown.add(path + ": unknown " + extra.keySet());
+        }
+      } else {
+        collectUnknownFields(child, path + "." + getter.getName().substring(3), unknown, seen);
+      }
+    }
   }
 
   // ---- the pod ----
