@@ -1,0 +1,78 @@
+{{/* Chart name, truncated to the 63 characters a label value allows. */}}
+{{- define "logto-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: the release name, with the chart name appended unless the release already contains it. */}}
+{{- define "logto-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "logto-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "logto-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "logto-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Labels of the chart's own objects. Not app.kubernetes.io/managed-by=logto-operator: that value marks
+the Secrets the operator writes; Helm's objects carry managed-by=Helm.
+*/}}
+{{- define "logto-operator.labels" -}}
+helm.sh/chart: {{ include "logto-operator.chart" . }}
+{{ include "logto-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: logto-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "logto-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "logto-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "logto-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/*
+Rules for the custom resources, Secrets, ConfigMaps and Events, shared by the ClusterRole
+(all namespaces) and the per-namespace Roles. RBAC cannot filter by label: the operator itself only
+touches Secrets labelled app.kubernetes.io/managed-by=logto-operator.
+*/}}
+{{- define "logto-operator.workloadRules" -}}
+- apiGroups: ["m2m.logto.io"]
+  resources: ["logtoapiresources", "logtoroles", "logtom2mapps"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["m2m.logto.io"]
+  resources: ["logtoapiresources/status", "logtoroles/status", "logtom2mapps/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["m2m.logto.io"]
+  resources: ["logtoapiresources/finalizers", "logtoroles/finalizers", "logtom2mapps/finalizers"]
+  verbs: ["patch", "update"]
+- apiGroups: [""]
+  resources: ["secrets", "configmaps"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}

