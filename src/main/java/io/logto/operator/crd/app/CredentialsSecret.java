@@ -30,7 +30,8 @@ public class CredentialsSecret {
   @JsonPropertyDescription(
       "Renames of the default keys, e.g. LOGTO_APP_ID: CLIENT_ID. Keys not listed keep their"
           + " default name.")
-  private Map<String, String> keys = new LinkedHashMap<>();
+  @Size(max = 6)
+  private Map<String, @Size(min = 1, max = 253) String> keys = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Extra labels on the Secret.")
   private Map<String, String> labels = new LinkedHashMap<>();
