@@ -72,9 +72,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-leader-election", description = "Do not take the leader Lease.")
   boolean noLeaderElection;
 
+  /** The process environment; tests replace it. */
+  Map<String, String> environment = System.getenv();
+
   @Override
   public Integer call() throws Exception {
-    Map<String, String> env = new HashMap<>(System.getenv());
+    Map<String, String> env = new HashMap<>(environment);
     put(env, "LOG_LEVEL", logLevel);
     put(env, "WATCH_NAMESPACES", watchNamespaces);
     put(env, "PRIVILEGED_NAMESPACES", privilegedNamespaces);

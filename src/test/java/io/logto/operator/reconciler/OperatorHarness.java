@@ -196,6 +196,13 @@ public final class OperatorHarness implements AutoCloseable {
     return get(resource);
   }
 
+  public <T extends CustomResource<?, ? extends LogtoObjectStatus>> T awaitReadyWithin(
+      T resource, String reason, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+        .until(() -> readyReason(resource).filter(reason::equals).isPresent());
+    return get(resource);
+  }
+
   public <T extends CustomResource<?, ? extends LogtoObjectStatus>> T awaitReady(T resource) {
     return awaitReady(resource, "Synced");
   }
