@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class SimHttp {
   static final ObjectMapper MAPPER = new ObjectMapper();
-  static final HttpClient CLIENT = HttpClient.newBuilder()
+  static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   /** An answer: status, headers, body text. */
