@@ -1,5 +1,6 @@
 package io.logto.operator.logto;
 
+import ch.qos.logback.classic.Level;
 import io.logto.operator.simulator.LogtoSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ abstract class SimulatorTestBase {
   /** Outcomes of the operator's token requests, as reported. */
   protected final List<Boolean> operatorTokenRequests = new CopyOnWriteArrayList<>();
   private final List<LogtoClient> clients = new ArrayList<>();
+  /**
+   * Without a logback-test.xml everything logs at DEBUG to the console, which makes a thousand
+   * calls take seconds; the logging test turns TRACE on for itself.
+   */
+  private final LogLevels quietLogs = new LogLevels(Level.INFO, "io.logto.operator");
 
   protected final LogtoCallListener listener = new LogtoCallListener() {
     @Override
@@ -39,6 +45,7 @@ abstract class SimulatorTestBase {
 
   @BeforeEach
   void startLogto() {
+    quietLogs.apply();
     logto = LogtoSimulator.start();
     client = clientWith(fastOptions());
   }
@@ -47,6 +54,7 @@ abstract class SimulatorTestBase {
   void stopLogto() {
     clients.forEach(LogtoClient::close);
     logto.close();
+    quietLogs.restore();
   }
 
   protected LogtoClient clientWith(LogtoClientOptions options) {
