@@ -68,7 +68,8 @@ public final class LogtoClient implements LogtoApi, AutoCloseable {
         new RetryingExecutor(
             new HttpExchanger(http, options.maxConcurrentCalls(), observer),
             new RetryPolicy(options.maxRetries(), options.initialBackoff(), options.maxBackoff()));
-    this.tokenEndpoint = new TokenEndpoint(endpoint, executor, json, clock);
+    this.tokenEndpoint =
+        new TokenEndpoint(HttpUrl.get(connection.tokenEndpoint()), executor, json, clock);
     ManagementTokenProvider tokens =
         new ManagementTokenProvider(
             () -> tokenEndpoint.grant(
