@@ -16,6 +16,7 @@ final class RetryingExecutor {
 
   private final HttpExchanger exchanger;
   private final RetryPolicy policy;
+
   RetryingExecutor(HttpExchanger exchanger, RetryPolicy policy) {
     this.exchanger = exchanger;
     this.policy = policy;
