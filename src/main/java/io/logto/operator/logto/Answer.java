@@ -12,9 +12,4 @@ record Answer(int status, Headers headers, String body) {
   String header(String name) {
     return headers.get(name);
   }
-
-  boolean isJson() {
-    String type = headers.get("Content-Type");
-    return type != null && type.toLowerCase(java.util.Locale.ROOT).contains("json");
-  }
 }

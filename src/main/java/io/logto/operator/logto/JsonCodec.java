@@ -58,10 +58,6 @@ final class JsonCodec {
     }
   }
 
-  ObjectMapper mapper() {
-    return mapper;
-  }
-
   /**
    * The error of a non-2xx answer: Logto's {@code code} and {@code message} when the body carries
    * them. A body that is not Logto's JSON (a proxy's HTML page, say) is not quoted: it could hold

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -57,28 +58,18 @@ public final class LogtoClient implements LogtoApi, AutoCloseable {
 
   public LogtoClient(
       LogtoConnection connection, LogtoClientOptions options, LogtoCallListener listener) {
-    this(connection, options, listener, Clock.systemUTC(), RetryingExecutor.THREAD_SLEEP);
-  }
-
-  LogtoClient(
-      LogtoConnection connection,
-      LogtoClientOptions options,
-      LogtoCallListener listener,
-      Clock clock,
-      RetryingExecutor.Sleeper sleeper) {
     Objects.requireNonNull(connection, "connection");
     validate(options);
+    LogtoCallListener observer = listener == null ? LogtoCallListener.NONE : listener;
+    Clock clock = Clock.systemUTC();
     HttpUrl endpoint = endpointOf(connection);
     this.http = HttpClientFactory.create(options, new Redactor(json));
-    HttpExchanger exchanger =
-        new HttpExchanger(http, options.maxConcurrentCalls(),
-            listener == null ? LogtoCallListener.NONE : listener);
     RetryingExecutor executor =
         new RetryingExecutor(
-            exchanger,
-            new RetryPolicy(options.maxRetries(), options.initialBackoff(), options.maxBackoff()),
-            sleeper);
-    this.tokenEndpoint = new TokenEndpoint(endpoint, executor, json, clock);
+            new HttpExchanger(http, options.maxConcurrentCalls(), observer),
+            new RetryPolicy(options.maxRetries(), options.initialBackoff(), options.maxBackoff()));
+    this.tokenEndpoint =
+        new TokenEndpoint(HttpUrl.get(connection.tokenEndpoint()), executor, json, clock);
     ManagementTokenProvider tokens =
         new ManagementTokenProvider(
             () -> tokenEndpoint.grant(
@@ -88,7 +79,7 @@ public final class LogtoClient implements LogtoApi, AutoCloseable {
                 List.of("all")),
             options.tokenRefreshMargin(),
             clock,
-            listener == null ? LogtoCallListener.NONE : listener);
+            observer);
     this.api = new ManagementApiCaller(endpoint, executor, tokens, json);
     this.pages = new Paginator(api, json);
   }
@@ -373,7 +364,7 @@ public final class LogtoClient implements LogtoApi, AutoCloseable {
       String field,
       Collection<String> ids,
       String existsCode,
-      java.util.function.Supplier<Set<String>> linked) {
+      Supplier<Set<String>> linked) {
     Objects.requireNonNull(ids, field);
     List<String> wanted = List.copyOf(new LinkedHashSet<>(ids));
     if (wanted.isEmpty()) {

@@ -41,16 +41,17 @@ final class ManagementApiCaller {
   /** A call that returns error answers too, for the callers that recover from some of them. */
   Answer send(String method, ApiPath path, Map<String, String> query, Object body,
       boolean repeatable) {
-    HttpUrl.Builder url = path.under(endpoint).newBuilder();
-    query.forEach(url::addQueryParameter);
+    HttpUrl.Builder builder = path.under(endpoint).newBuilder();
+    query.forEach(builder::addQueryParameter);
+    HttpUrl url = builder.build();
     RequestBody payload = body == null ? null : RequestBody.create(json.write(body), JSON);
     String token = tokens.token();
-    Answer answer = executor.execute(request(method, url.build(), payload, path, token), repeatable);
+    Answer answer = executor.execute(request(method, url, payload, path, token), repeatable);
     if (answer.status() == 401) {
       // Logto refused the token before doing anything: safe to send again, even a create.
       tokens.invalidate(token);
       token = tokens.token();
-      answer = executor.execute(request(method, url.build(), payload, path, token), repeatable);
+      answer = executor.execute(request(method, url, payload, path, token), repeatable);
     }
     return answer;
   }

@@ -14,21 +14,12 @@ final class RetryingExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RetryingExecutor.class);
 
-  /** How to wait between tries; replaced in tests. */
-  interface Sleeper {
-    void sleep(Duration pause) throws InterruptedException;
-  }
-
-  static final Sleeper THREAD_SLEEP = pause -> Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
-
   private final HttpExchanger exchanger;
   private final RetryPolicy policy;
-  private final Sleeper sleeper;
 
-  RetryingExecutor(HttpExchanger exchanger, RetryPolicy policy, Sleeper sleeper) {
+  RetryingExecutor(HttpExchanger exchanger, RetryPolicy policy) {
     this.exchanger = exchanger;
     this.policy = policy;
-    this.sleeper = sleeper;
   }
 
   /**
@@ -60,7 +51,7 @@ final class RetryingExecutor {
           LOG.debug("{} failed ({}); retry {} of {} in {} ms",
               call, describe(failure), retries + 1, policy.maxRetries(), pause.toMillis());
         }
-        sleeper.sleep(pause);
+        Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

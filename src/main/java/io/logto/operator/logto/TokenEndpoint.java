@@ -32,8 +32,8 @@ final class TokenEndpoint {
   private final JsonCodec json;
   private final Clock clock;
 
-  TokenEndpoint(HttpUrl endpoint, RetryingExecutor executor, JsonCodec json, Clock clock) {
-    this.url = ApiPath.of(TEMPLATE).under(endpoint);
+  TokenEndpoint(HttpUrl url, RetryingExecutor executor, JsonCodec json, Clock clock) {
+    this.url = url;
     this.executor = executor;
     this.json = json;
     this.clock = clock;

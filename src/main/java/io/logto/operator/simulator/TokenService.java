@@ -1,5 +1,6 @@
 package io.logto.operator.simulator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -14,7 +15,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.text.ParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +77,7 @@ final class TokenService {
   Issued issue(String clientId, String audience, String scope, long ttlSeconds) {
     long now = System.currentTimeMillis() / 1000;
     String jti = Ids.jti();
-    Map<String, Object> claims = new LinkedHashMap<>();
+    ObjectNode claims = Json.object();
     claims.put("jti", jti);
     claims.put("sub", clientId);
     claims.put("iat", now);
@@ -90,7 +90,7 @@ final class TokenService {
     claims.put("aud", audience);
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES384)
         .type(new JOSEObjectType("at+jwt")).keyID(key.getKeyID()).build();
-    JWSObject jws = new JWSObject(header, new Payload(claims));
+    JWSObject jws = new JWSObject(header, new Payload(claims.toString()));
     try {
       jws.sign(signer);
     } catch (JOSEException e) {

@@ -133,7 +133,8 @@ class TransportTest {
         callers.shutdownNow();
       }
     }
-    assertThat(mostInFlight).hasValue(3);
+    // Never above the bound; and the calls did overlap, so the bound was what held them back.
+    assertThat(mostInFlight.get()).isBetween(2, 3);
   }
 
   @Test
