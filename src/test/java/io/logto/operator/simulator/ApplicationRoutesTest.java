@@ -88,7 +88,7 @@ class ApplicationRoutesTest extends SimulatorTestBase {
   }
 
   @Test
-  void patchUpdatesFieldsAndMergesCustomData() {
+  void patchUpdatesFieldsAndMergesCustomData() throws Exception {
     Answer created = http.post("/api/applications", Map.of("name", "a", "type",
         "MachineToMachine", "description", "d", "customData", Map.of("managedBy", "op",
             "keep", 1)));
@@ -99,8 +99,8 @@ class ApplicationRoutesTest extends SimulatorTestBase {
     assertThat(patched.status()).isEqualTo(200);
     assertThat(patched.json().get("name").asText()).isEqualTo("b");
     assertThat(patched.json().get("description").asText()).isEqualTo("d");
-    assertThat(patched.json().get("customData").toString())
-        .isEqualTo("{\"managedBy\":\"other\",\"keep\":1,\"added\":true}");
+    assertThat(patched.json().get("customData")).isEqualTo(SimHttp.MAPPER.readTree(
+        "{\"managedBy\":\"other\",\"keep\":1,\"added\":true}"));
 
     Map<String, Object> clearDescription = new HashMap<>();
     clearDescription.put("description", null);

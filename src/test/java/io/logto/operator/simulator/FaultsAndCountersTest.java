@@ -66,15 +66,15 @@ class FaultsAndCountersTest extends SimulatorTestBase {
     http.managementToken();
     sim.setFailureRate(0.5, 503);
     int failures = 0;
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 100; i++) {
       int status = http.get("/api/resources").status();
       assertThat(status).isIn(200, 503);
       failures += status == 503 ? 1 : 0;
     }
-    assertThat(failures).isBetween(50, 150);
+    assertThat(failures).isBetween(20, 80);
 
     sim.clearFaults();
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 10; i++) {
       assertThat(http.get("/api/resources").status()).isEqualTo(200);
     }
     assertThatThrownBy(() -> sim.setFailureRate(1.5, 503))
