@@ -3,6 +3,7 @@ package io.logto.operator.simulator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logto.operator.simulator.Model.App;
 import io.logto.operator.simulator.Model.Secret;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -60,8 +61,8 @@ final class ApplicationRoutes {
           + "cannot be used at the same time.");
     }
     SearchFilter search = SearchFilter.parse(request, SEARCH_FIELDS);
-    List<String> excluded = excludeRoleId == null ? List.of()
-        : state.appRoles.lefts(excludeRoleId);
+    Set<String> excluded = excludeRoleId == null ? Set.of()
+        : new HashSet<>(state.appRoles.lefts(excludeRoleId));
     List<App> apps = state.appsNewestFirst().stream()
         .filter(a -> types.isEmpty() || types.contains(a.type))
         .filter(a -> !excluded.contains(a.id))

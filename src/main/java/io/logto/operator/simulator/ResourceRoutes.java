@@ -1,9 +1,11 @@
 package io.logto.operator.simulator;
 
 import io.logto.operator.simulator.Model.Resource;
+import io.logto.operator.simulator.Model.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** {@code /api/resources} and {@code /api/resources/{id}} (resource.ts). */
 final class ResourceRoutes {
@@ -33,8 +35,10 @@ final class ResourceRoutes {
     boolean withScopes = includeScopes != null
         && YES.contains(includeScopes.toLowerCase(Locale.ROOT));
     List<Resource> resources = new ArrayList<>(state.resources.values());
+    Map<String, List<Scope>> scopes = withScopes ? state.scopesByResource() : Map.of();
     return ctx.page(request, pagination, resources, r -> withScopes
-        ? ctx.views().resourceWithScopes(r, state.scopesOf(r.id)) : ctx.views().resource(r));
+        ? ctx.views().resourceWithScopes(r, scopes.getOrDefault(r.id, List.of()))
+        : ctx.views().resource(r));
   }
 
   /**

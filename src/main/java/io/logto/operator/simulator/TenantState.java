@@ -7,6 +7,7 @@ import io.logto.operator.simulator.Model.Scope;
 import io.logto.operator.simulator.Model.Secret;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,13 @@ final class TenantState {
   /** Scopes of a resource, in creation order. */
   List<Scope> scopesOf(String resourceId) {
     return scopes.values().stream().filter(s -> s.resourceId.equals(resourceId)).toList();
+  }
+
+  /** Scopes grouped by resource id, each group in creation order. */
+  Map<String, List<Scope>> scopesByResource() {
+    Map<String, List<Scope>> out = new HashMap<>();
+    scopes.values().forEach(s -> out.computeIfAbsent(s.resourceId, k -> new ArrayList<>()).add(s));
+    return out;
   }
 
   /** Applications, newest first (Logto orders them by createdAt desc). */

@@ -89,7 +89,7 @@ final class TokenEndpoint {
         throw OidcErrors.invalidRequest("failed to parse the request body");
       }
       Map<String, List<String>> out = new LinkedHashMap<>();
-      json.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isArray()
+      json.properties().forEach(e -> out.put(e.getKey(), e.getValue().isArray()
           ? textList(e.getValue()) : List.of(e.getValue().asText())));
       return out;
     }

@@ -50,6 +50,8 @@ final class TokenService {
   /** jti to exp (epoch seconds) of every token issued and not revoked. */
   private final Map<String, Long> live = new ConcurrentHashMap<>();
   private final Map<String, Claims> verified = new ConcurrentHashMap<>();
+  /** Size of {@link #live} above which expired entries are dropped (amortized). */
+  private volatile int nextPrune = LIVE_PRUNE_THRESHOLD;
 
   TokenService(String issuer) {
     this.issuer = issuer;
@@ -96,8 +98,9 @@ final class TokenService {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign a token", e);
     }
-    if (live.size() > LIVE_PRUNE_THRESHOLD) {
+    if (live.size() > nextPrune) {
       live.values().removeIf(exp -> exp <= now);
+      nextPrune = Math.max(LIVE_PRUNE_THRESHOLD, 2 * live.size());
     }
     live.put(jti, now + ttlSeconds);
     return new Issued(jws.serialize(), ttlSeconds);

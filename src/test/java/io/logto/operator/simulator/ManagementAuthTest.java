@@ -18,8 +18,9 @@ class ManagementAuthTest extends SimulatorTestBase {
     Answer answer = getApplications(null);
     assertThat(answer.status()).isEqualTo(401);
     assertThat(answer.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
-    assertThat(answer.json().toString()).isEqualTo("{\"code\":\"auth.authorization_header_missing\","
-        + "\"message\":\"Authorization header is missing.\"}");
+    assertThat(answer.json().toString())
+        .isEqualTo("{\"code\":\"auth.authorization_header_missing\","
+            + "\"message\":\"Authorization header is missing.\"}");
   }
 
   @Test
