@@ -1,6 +1,7 @@
 package io.logto.operator.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -19,17 +20,22 @@ import io.logto.operator.reconciler.common.OwnedObjectWriter;
 import io.logto.operator.reconciler.role.RoleReconciler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** Wires the three reconcilers, the resync and Java Operator SDK together, and runs them. */
 public final class LogtoOperator implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogtoOperator.class);
+
   private final Operator operator;
   private final ResyncService resync;
+  private final AtomicBoolean closing;
 
-  private LogtoOperator(Operator operator, ResyncService resync) {
+  private LogtoOperator(Operator operator, ResyncService resync, AtomicBoolean closing) {
     this.operator = operator;
     this.resync = resync;
+    this.closing = closing;
   }
 
   /** Builds and starts the operator; it reconciles until {@link #close()}. */
@@ -49,7 +55,8 @@ public final class LogtoOperator implements AutoCloseable {
     var roles = new RoleReconciler(services);
     var apps = new M2MAppReconciler(services, writer);
 
-    Operator operator = new Operator(overrides(client, settings, metrics));
+    AtomicBoolean closing = new AtomicBoolean();
+    Operator operator = new Operator(overrides(client, settings, metrics, closing));
     operator.register(apiResources, controller(settings));
     operator.register(roles, controller(settings));
     operator.register(apps, controller(settings));
@@ -61,11 +68,11 @@ public final class LogtoOperator implements AutoCloseable {
     if (!settings.resyncInterval().isZero()) {
       resync.schedule(settings.resyncInterval());
     }
-    return new LogtoOperator(operator, resync);
+    return new LogtoOperator(operator, resync, closing);
   }
 
   private static Consumer<ConfigurationServiceOverrider> overrides(
-      KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+      KubernetesClient client, OperatorSettings settings, Metrics metrics, AtomicBoolean closing) {
     return o -> {
       // Server-side apply is off everywhere: one code path, and the one the mock server supports
       // (see shared/kubernetes-mock-server.md).
@@ -81,7 +88,18 @@ public final class LogtoOperator implements AutoCloseable {
       settings
           .leaseNamespace()
           .ifPresent(ns -> o.withLeaderElectionConfiguration(
-              new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, ns)));
+              new LeaderElectionConfiguration(
+                  OperatorSettings.LEASE_NAME,
+                  ns,
+                  LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                  LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                  LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                  identity(),
+                  new LeaderCallbacks(
+                      () -> LOG.info("leading: reconciling"),
+                      () -> lostLease(closing),
+                      leader -> LOG.info("leader is {}", leader)),
+                  false)));
     };
   }
 
@@ -100,6 +118,25 @@ public final class LogtoOperator implements AutoCloseable {
     };
   }
 
+  /**
+   * A replica that loses the Lease while running must stop reconciling at once: it exits so that
+   * Kubernetes restarts it as a follower. Losing it because we are shutting down is expected.
+   * (Not exiting from the callback thread itself, which may be a shutdown hook's.)
+   */
+  private static void lostLease(AtomicBoolean closing) {
+    if (closing.get()) {
+      return;
+    }
+    LOG.error("lost the leader Lease; exiting so that this replica restarts as a follower");
+    new Thread(() -> System.exit(1), "lost-lease-exit").start();
+  }
+
+  /** The pod name where there is one, made unique per instance (two in one JVM in tests). */
+  private static String identity() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "logto-operator");
+    return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
   /** Runs one full resync now (compare Logto with the custom resources, queue what differs). */
   public ResyncService.Report resyncNow() {
     return resync.runOnce();
@@ -111,6 +148,7 @@ public final class LogtoOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     resync.close();
     operator.stop();
   }

@@ -2,16 +2,21 @@ package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /**
  * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the operator's CRDs
@@ -39,15 +44,23 @@ public final class EmbeddedKubernetes implements AutoCloseable {
   }
 
   public static EmbeddedKubernetes start() {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), expectations,
+            new KubernetesMixedDispatcher(expectations), false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the embedded Kubernetes API", e);
     }
+    // Leader election first asks the API server whether it may use Leases; the mock server has no
+    // authorization, so it answers that everything is allowed.
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new SelfSubjectRulesReviewBuilder()
+            .withNewStatus().addNewResourceRule().withApiGroups("*").withResources("*")
+            .withVerbs("*").endResourceRule().withIncomplete(false).endStatus().build())
+        .always();
     KubernetesClient client = server.createClient();
     for (String crd : CRD_RESOURCES) {
       try (InputStream in = EmbeddedKubernetes.class.getClassLoader().getResourceAsStream(crd)) {
