@@ -20,6 +20,7 @@ import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
 import io.logto.operator.reconciler.common.DriftTrigger;
 import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.NotFound;
 import io.logto.operator.reconciler.common.ManagedLabels;
 import io.logto.operator.reconciler.common.OperatorServices;
 import io.logto.operator.reconciler.common.Outcome;
@@ -125,7 +126,8 @@ public final class ApiResourceReconciler
       boolean drifted) {
     LogtoApiResourceStatus status = session.status();
     if (status.getResourceId() != null) {
-      Optional<ApiResource> existing = get(status.getResourceId());
+      Optional<ApiResource> existing =
+          NotFound.asEmpty(() -> services.logto().getApiResource(status.getResourceId()));
       if (existing.isPresent()) {
         return updateIfChanged(session, existing.get(), desired, drifted);
       }
@@ -268,16 +270,6 @@ public final class ApiResourceReconciler
     status.setConfigMapName(desired.configMapName());
   }
 
-  private Optional<ApiResource> get(String id) {
-    try {
-      return Optional.of(services.logto().getApiResource(id));
-    } catch (LogtoException e) {
-      if (e.isNotFound()) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
@@ -301,13 +293,8 @@ public final class ApiResourceReconciler
           .map(ApiResource::id).orElse(null);
     }
     if (id != null) {
-      try {
-        services.logto().deleteApiResource(id);
-      } catch (LogtoException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-      }
+      String doomed = id;
+      NotFound.ignore(() -> services.logto().deleteApiResource(doomed));
       LOG.info("{} {}/{}: deleted API resource {}", KIND, session.namespace(), session.name(), id);
       services.events().normal(resource, "Deleted", "Deleted API resource " + id + " from Logto");
     }

@@ -11,7 +11,6 @@ import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.LogtoM2MAppStatus;
 import io.logto.operator.crd.common.DeletionPolicy;
 import io.logto.operator.crd.role.LogtoRole;
-import io.logto.operator.logto.LogtoException;
 import io.logto.operator.logto.model.Application;
 import io.logto.operator.logto.model.ApplicationSecret;
 import io.logto.operator.logto.model.ApplicationUpdate;
@@ -22,6 +21,7 @@ import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
 import io.logto.operator.reconciler.common.DriftTrigger;
 import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.NotFound;
 import io.logto.operator.reconciler.common.OperatorServices;
 import io.logto.operator.reconciler.common.Outcome;
 import io.logto.operator.reconciler.common.OwnedObjectWriter;
@@ -223,7 +223,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     LogtoM2MAppStatus status = session.status();
     LogtoM2MApp app = session.resource();
     if (status.getAppId() != null) {
-      Optional<Application> existing = get(status.getAppId());
+      Optional<Application> existing =
+          NotFound.asEmpty(() -> services.logto().getApplication(status.getAppId()));
       if (existing.isPresent()) {
         updateIfChanged(session, existing.get(), desired, drifted);
         return false;
@@ -349,13 +350,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       services.logto().assignApplicationRoles(appId, missing);
     }
     for (String roleId : extra) {
-      try {
-        services.logto().removeApplicationRole(appId, roleId);
-      } catch (LogtoException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-      }
+      NotFound.ignore(() -> services.logto().removeApplicationRole(appId, roleId));
     }
     if (!missing.isEmpty() || !extra.isEmpty()) {
       LOG.info("{} {}/{}: roles of application {} changed: +{} -{}", KIND, session.namespace(),
@@ -419,16 +414,6 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
         "Secret " + desired.secretName() + " was missing or edited; restored it");
   }
 
-  private Optional<Application> get(String id) {
-    try {
-      return Optional.of(services.logto().getApplication(id));
-    } catch (LogtoException e) {
-      if (e.isNotFound()) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
@@ -458,13 +443,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
           .orElse(null);
     }
     if (id != null) {
-      try {
-        services.logto().deleteApplication(id);
-      } catch (LogtoException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-      }
+      String doomed = id;
+      NotFound.ignore(() -> services.logto().deleteApplication(doomed));
       LOG.info("{} {}/{}: deleted application {}", KIND, session.namespace(), session.name(), id);
       services.events().normal(app, "Deleted", "Deleted application " + id + " from Logto");
     }

@@ -21,6 +21,7 @@ import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
 import io.logto.operator.reconciler.common.DriftTrigger;
 import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.NotFound;
 import io.logto.operator.reconciler.common.OperatorServices;
 import io.logto.operator.reconciler.common.Outcome;
 import io.logto.operator.reconciler.common.ReferenceIndex;
@@ -221,7 +222,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       boolean drifted) {
     LogtoRoleStatus status = session.status();
     if (status.getRoleId() != null) {
-      Optional<Role> existing = get(status.getRoleId());
+      Optional<Role> existing =
+          NotFound.asEmpty(() -> services.logto().getRole(status.getRoleId()));
       if (existing.isPresent()) {
         updateIfChanged(session, existing.get(), desired, drifted);
         return false;
@@ -316,13 +318,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       services.logto().addRoleScopes(roleId, missing);
     }
     for (String scopeId : extra) {
-      try {
-        services.logto().removeRoleScope(roleId, scopeId);
-      } catch (LogtoException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-      }
+      NotFound.ignore(() -> services.logto().removeRoleScope(roleId, scopeId));
     }
     if (!missing.isEmpty() || !extra.isEmpty()) {
       LOG.info("{} {}/{}: permissions of role {} changed: +{} -{}", KIND, session.namespace(),
@@ -333,16 +329,6 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     }
   }
 
-  private Optional<Role> get(String id) {
-    try {
-      return Optional.of(services.logto().getRole(id));
-    } catch (LogtoException e) {
-      if (e.isNotFound()) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoRole, LogtoRoleStatus> session) {
@@ -363,13 +349,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       id = services.logto().findRoleByName(status.getPendingCreate()).map(Role::id).orElse(null);
     }
     if (id != null) {
-      try {
-        services.logto().deleteRole(id);
-      } catch (LogtoException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-      }
+      String doomed = id;
+      NotFound.ignore(() -> services.logto().deleteRole(doomed));
       LOG.info("{} {}/{}: deleted role {}", KIND, session.namespace(), session.name(), id);
       services.events().normal(role, "Deleted", "Deleted role " + id + " from Logto");
     }
