@@ -153,7 +153,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
     status.setAppliedHash(hash);
     reportDriftCorrected(session, drifted);
-    return Outcome.synced(readyMessage(status));
+    Outcome synced = Outcome.synced(readyMessage(status));
+    return verdict.ok() ? synced : synced.withRecheck();
   }
 
   private static String readyMessage(LogtoM2MAppStatus status) {

@@ -99,7 +99,7 @@ public abstract class LogtoObjectReconciler<
   }
 
   private UpdateControl<R> schedule(ResourceID id, Outcome outcome) {
-    if (outcome.ready() || outcome.reason().isPermanent()) {
+    if ((outcome.ready() && !outcome.recheck()) || outcome.reason().isPermanent()) {
       backoff.reset(id);
       return UpdateControl.noUpdate();
     }
@@ -168,7 +168,7 @@ public abstract class LogtoObjectReconciler<
       LOG.debug("could not write status of {} {}/{} being deleted: {}", kind(),
           session.namespace(), session.name(), e.getMessage());
     }
-    reportTransition(session, before, new Outcome(false, reason, message));
+    reportTransition(session, before, new Outcome(false, reason, message, false));
     Duration delay = backoff.next(id);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
   }

@@ -1,13 +1,22 @@
 package io.logto.operator.reconciler.common;
 
-/** How a reconcile ended, as the Ready condition will say. */
-public record Outcome(boolean ready, Reason reason, String message) {
+/**
+ * How a reconcile ended, as the Ready condition will say.
+ *
+ * @param recheck whether to look again later although nothing failed (e.g. a credentials check
+ *     that did not pass yet)
+ */
+public record Outcome(boolean ready, Reason reason, String message, boolean recheck) {
 
   public static Outcome synced(String message) {
-    return new Outcome(true, Reason.Synced, message);
+    return new Outcome(true, Reason.Synced, message, false);
   }
 
   public static Outcome failed(SyncFailure failure) {
-    return new Outcome(false, failure.reason(), failure.getMessage());
+    return new Outcome(false, failure.reason(), failure.getMessage(), false);
+  }
+
+  public Outcome withRecheck() {
+    return new Outcome(ready, reason, message, true);
   }
 }
