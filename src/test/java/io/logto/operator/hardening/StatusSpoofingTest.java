@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  * ordinary namespace can point it at an object outside the operator. Observed (see the report):
  * the app reconciler takes over the operator's own bootstrap application and writes its secret
  * (full Management API access) into the namespace's Secret; the role reconciler renames the
- * built-in "Logto Management API access" role to the spoofer's spec.name. Both tests fail today. Disabled until the reconcilers check that an id from
- * status belongs to the object (app customData identity, role name); RBAC that keeps
- * {@code logtom2mapps/status} and {@code logtoroles/status} away from tenants is the stopgap.
+ * built-in "Logto Management API access" role to the spoofer's spec.name. Both tests fail today;
+ * disabled until the reconcilers check that an id from status belongs to the object (app
+ * customData identity, role name or pendingCreate); RBAC that keeps {@code logtom2mapps/status}
+ * and {@code logtoroles/status} away from tenants is the stopgap.
  */
 @Disabled("known escalation through a spoofed status; needs a reconciler change, see the report")
 class StatusSpoofingTest {
