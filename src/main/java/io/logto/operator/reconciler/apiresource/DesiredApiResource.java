@@ -19,6 +19,8 @@ record DesiredApiResource(
     String configMapName) {
 
   static final int MAX_NAME = 128;
+  /** The schema's maxItems of spec.scopes. */
+  static final int MAX_SCOPES = 200;
 
   /** Validates the spec and applies defaults; throws InvalidSpec naming every bad field. */
   static DesiredApiResource of(LogtoApiResource resource) {
@@ -34,6 +36,7 @@ record DesiredApiResource(
         && (spec.getAccessTokenTtl() < 1 || spec.getAccessTokenTtl() > 2_592_000)) {
       checks.add("spec.accessTokenTtl", "must be between 1 and 2592000 seconds");
     }
+    checks.maxItems("spec.scopes", spec.getScopes(), MAX_SCOPES);
     Map<String, String> scopes = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < spec.getScopes().size(); i++) {

@@ -22,6 +22,10 @@ record DesiredApp(
     TreeMap<String, String> secretLabels,
     TreeMap<String, String> secretAnnotations) {
 
+  /** The schema's maxItems of spec.roles. */
+  static final int MAX_ROLES = 100;
+  static final int MAX_LABEL_VALUE = 63;
+
   static DesiredApp of(LogtoM2MApp app) {
     LogtoM2MAppSpec spec = app.getSpec();
     SpecChecks checks = new SpecChecks();
@@ -33,6 +37,14 @@ record DesiredApp(
     if (spec.getDescription() != null && spec.getDescription().length() > 2048) {
       checks.add("spec.description", "must be at most 2048 characters");
     }
+    // The Secret carries the object's name as a label value, which the API server limits to 63
+    // characters; a longer name would fail only when the Secret is written, after Logto.
+    String objectName = app.getMetadata().getName();
+    if (objectName != null && objectName.length() > MAX_LABEL_VALUE) {
+      checks.add("metadata.name", "must be at most " + MAX_LABEL_VALUE + " characters for a"
+          + " LogtoM2MApp (it labels the credentials Secret), got " + objectName.length());
+    }
+    checks.maxItems("spec.roles", spec.getRoles(), MAX_ROLES);
     TreeSet<String> refs = new TreeSet<>();
     TreeSet<String> external = new TreeSet<>();
     List<AppRoleAssignment> roles = spec.getRoles();
@@ -85,9 +97,25 @@ record DesiredApp(
             + " would both be written as " + entry.getValue());
       }
     }
-    for (String label : secret.getLabels().keySet()) {
-      if (label.equals(io.logto.operator.reconciler.common.ManagedLabels.MANAGED_BY)) {
-        checks.add("spec.secret.labels." + label, "is set by the operator");
+    for (var label : secret.getLabels().entrySet()) {
+      String field = "spec.secret.labels." + label.getKey();
+      if (label.getKey().equals(io.logto.operator.reconciler.common.ManagedLabels.MANAGED_BY)
+          || label.getKey().equals(CredentialsSecrets.APP_LABEL)) {
+        checks.add(field, "is set by the operator");
+        continue;
+      }
+      checks.labelKey(field, label.getKey());
+      checks.labelValue(field, label.getValue());
+    }
+    for (var annotation : secret.getAnnotations().entrySet()) {
+      String field = "spec.secret.annotations." + annotation.getKey();
+      if (annotation.getKey().equals(CredentialsSecrets.CREDENTIALS_HASH)) {
+        checks.add(field, "is set by the operator");
+        continue;
+      }
+      checks.labelKey(field, annotation.getKey());
+      if (annotation.getValue() == null) {
+        checks.add(field, "must not be null");
       }
     }
     checks.throwIfAny();

@@ -15,6 +15,9 @@ public final class SpecChecks {
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
   private static final Pattern NO_WHITESPACE = Pattern.compile("\\S+");
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+  /** The name part of a label or annotation key, and a non-empty label value. */
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
   private final List<String> problems = new ArrayList<>();
 
@@ -101,6 +104,46 @@ public final class SpecChecks {
         || !SECRET_KEY.matcher(value).matches()) {
       add(field, "must be a valid Secret key (letters, digits, '-', '_', '.'), got '" + value
           + "'");
+    }
+  }
+
+  /** At most {@code max} entries, as the schema's maxItems says. */
+  public void maxItems(String field, List<?> values, int max) {
+    if (values != null && values.size() > max) {
+      add(field, "must have at most " + max + " entries, got " + values.size());
+    }
+  }
+
+  /**
+   * A label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63
+   * characters. The API server refuses a Secret with a bad key after the app exists in Logto.
+   */
+  public void labelKey(String field, String key) {
+    String name = key;
+    int slash = key == null ? -1 : key.lastIndexOf('/');
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      name = key.substring(slash + 1);
+      if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
+        add(field, "the key's prefix must be a DNS subdomain such as example.com");
+        return;
+      }
+    }
+    if (name == null || name.isEmpty() || name.length() > 63
+        || !QUALIFIED_NAME.matcher(name).matches()) {
+      add(field, "must be a valid label or annotation key (at most 63 letters, digits, '-', '_',"
+          + " '.', optionally after a DNS prefix and '/')");
+    }
+  }
+
+  /** A label value: empty, or at most 63 letters, digits, '-', '_', '.' between alphanumerics. */
+  public void labelValue(String field, String value) {
+    if (value == null) {
+      add(field, "must not be null");
+    } else if (!value.isEmpty()
+        && (value.length() > 63 || !QUALIFIED_NAME.matcher(value).matches())) {
+      add(field, "must be a valid label value (at most 63 letters, digits, '-', '_', '.',"
+          + " beginning and ending with a letter or digit), got '" + value + "'");
     }
   }
 

@@ -16,6 +16,9 @@ import java.util.TreeSet;
 record DesiredRole(String name, String description, List<Permission> permissions) {
 
   static final int MAX_TEXT = 128;
+  /** The schema's maxItems of spec.permissions and of each permission's scopes. */
+  static final int MAX_PERMISSIONS = 100;
+  static final int MAX_SCOPES = 200;
 
   /** Scopes of one API resource, named by a LogtoApiResource or by an indicator in Logto. */
   record Permission(String resourceRef, String indicator, TreeSet<String> scopes) {}
@@ -29,6 +32,7 @@ record DesiredRole(String name, String description, List<Permission> permissions
     }
     checks.optionalText("spec.name", spec.getName(), MAX_TEXT);
     checks.optionalText("spec.description", spec.getDescription(), MAX_TEXT);
+    checks.maxItems("spec.permissions", spec.getPermissions(), MAX_PERMISSIONS);
     List<Permission> permissions = new ArrayList<>();
     Set<String> targets = new HashSet<>();
     for (int i = 0; i < spec.getPermissions().size(); i++) {
@@ -51,6 +55,7 @@ record DesiredRole(String name, String description, List<Permission> permissions
         checks.add(field, "a second permission for the same API resource; list all its scopes"
             + " in one entry");
       }
+      checks.maxItems(field + ".scopes", p.getScopes(), MAX_SCOPES);
       if (p.getScopes().isEmpty()) {
         checks.add(field + ".scopes", "must name at least one scope");
       }
