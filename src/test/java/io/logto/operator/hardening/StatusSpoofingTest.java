@@ -13,21 +13,14 @@ import io.logto.operator.logto.model.Role;
 import io.logto.operator.reconciler.OperatorHarness;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconcilers take Logto ids from the object's own status and then change the Logto object
- * with that id. Whoever may write the status subresource of a LogtoM2MApp or LogtoRole in an
- * ordinary namespace can point it at an object outside the operator. Observed (see the report):
- * the app reconciler takes over the operator's own bootstrap application and writes its secret
- * (full Management API access) into the namespace's Secret; the role reconciler renames the
- * built-in "Logto Management API access" role to the spoofer's spec.name. Both tests fail today;
- * disabled until the reconcilers check that an id from status belongs to the object (app
- * customData identity, role name or pendingCreate); RBAC that keeps {@code logtom2mapps/status}
- * and {@code logtoroles/status} away from tenants is the stopgap.
+ * The reconcilers take Logto ids from the object's own status, and whoever may write the status
+ * subresource could point them at an object outside the operator. An app id is used only for an
+ * application whose customData names this object (else Conflict); outside the privileged
+ * namespaces, a recorded role that holds Management API scopes is never touched (Forbidden).
  */
-@Disabled("known escalation through a spoofed status; needs a reconciler change, see the report")
 class StatusSpoofingTest {
 
   private OperatorHarness h;

@@ -1,5 +1,6 @@
 package io.logto.operator.crd.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
@@ -11,6 +12,8 @@ import io.logto.operator.crd.common.LocalObjectReference;
 @ValidationRule(
     value = "has(self.roleRef) != has(self.logtoRoleName)",
     message = "set exactly one of roleRef or logtoRoleName")
+// Fields from a newer CRD version are ignored rather than stopping the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AppRoleAssignment {
 
   @JsonPropertyDescription("A LogtoRole in the same namespace.")

@@ -1,5 +1,6 @@
 package io.logto.operator.crd.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -10,6 +11,8 @@ import java.util.Map;
 
 /** The Secret written with the application's credentials. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields from a newer CRD version are ignored rather than stopping the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class CredentialsSecret {
 
   @Size(min = 1, max = 253)

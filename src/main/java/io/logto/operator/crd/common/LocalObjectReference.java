@@ -1,5 +1,6 @@
 package io.logto.operator.crd.common;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -7,6 +8,8 @@ import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /** A reference to another custom resource of this operator in the same namespace. */
+// Fields from a newer CRD version are ignored rather than stopping the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class LocalObjectReference {
 
   @Required

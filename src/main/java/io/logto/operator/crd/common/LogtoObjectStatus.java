@@ -1,5 +1,6 @@
 package io.logto.operator.crd.common;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,8 @@ import java.util.List;
 
 /** Status fields shared by the three kinds. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields from a newer CRD version are ignored rather than stopping the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public abstract class LogtoObjectStatus {
 
   @JsonPropertyDescription("The metadata.generation that the conditions describe.")

@@ -1,5 +1,6 @@
 package io.logto.operator.crd.role;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.logto.operator.crd.common.LogtoObjectStatus;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Fields from a newer CRD version are ignored rather than stopping the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class LogtoRoleStatus extends LogtoObjectStatus {
 
   @JsonPropertyDescription("Id of the role in Logto.")

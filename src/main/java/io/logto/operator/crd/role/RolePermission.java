@@ -1,5 +1,6 @@
 package io.logto.operator.crd.role;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -15,6 +16,8 @@ import java.util.List;
 @ValidationRule(
     value = "has(self.resourceRef) != has(self.indicator)",
     message = "set exactly one of resourceRef or indicator")
+// Fields from a newer CRD version are ignored rather than stopping the informer.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RolePermission {
 
   @JsonPropertyDescription("A LogtoApiResource in the same namespace.")

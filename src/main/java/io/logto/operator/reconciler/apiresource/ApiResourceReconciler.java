@@ -110,6 +110,7 @@ public final class ApiResourceReconciler
             && Objects.equals(status.getObservedGeneration(), session.generation())
             && Conditions.isTrue(status.getConditions(), Conditions.READY);
     if (!unchanged) {
+      checkConfigMapNameIsFree(session, desired);
       ApiResource logtoResource = ensureResource(session, desired, drifted);
       status.setScopeIds(ensureScopes(session, logtoResource.id(), desired));
       status.setAppliedHash(hash);
@@ -248,6 +249,19 @@ public final class ApiResourceReconciler
           "Scopes of " + desired.indicator() + " changed in Logto: " + String.join(" ", changes));
     }
     return ids;
+  }
+
+  /** Before creating anything in Logto, make sure the ConfigMap's name is not someone else's. */
+  private void checkConfigMapNameIsFree(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
+    ConfigMap existing =
+        session.context().getClient().configMaps().inNamespace(session.namespace())
+            .withName(desired.configMapName()).get();
+    if (existing != null && !ManagedLabels.isOwnedBy(existing, session.resource())) {
+      throw SyncFailure.conflict("ConfigMap " + desired.configMapName()
+          + " already exists and was not created by this LogtoApiResource; it is left untouched"
+          + " (set spec.configMap.name to another name)");
+    }
   }
 
   private void ensureConfigMap(

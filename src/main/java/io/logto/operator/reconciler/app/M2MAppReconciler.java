@@ -227,6 +227,12 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       Optional<Application> existing =
           NotFound.asEmpty(() -> services.logto().getApplication(status.getAppId()));
       if (existing.isPresent()) {
+        if (!AppIdentity.isCreatedBy(existing.get(), app)) {
+          // The id in status is trusted only for an application this object created: status is
+          // writable by whoever may write the status subresource, and the id could name any app.
+          throw SyncFailure.conflict("application " + status.getAppId() + " recorded in status"
+              + " was not created by this LogtoM2MApp; it is left untouched");
+        }
         updateIfChanged(session, existing.get(), desired, drifted);
         return false;
       }
@@ -274,12 +280,11 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     String currentDescription = existing.description() == null ? "" : existing.description();
     String newDescription =
         wantedDescription.equals(currentDescription) ? null : wantedDescription;
-    boolean marked = AppIdentity.isCreatedBy(existing, session.resource());
-    if (newName == null && newDescription == null && marked) {
+    if (newName == null && newDescription == null) {
       return;
     }
-    services.logto().updateApplication(existing.id(), new ApplicationUpdate(newName,
-        newDescription, marked ? null : AppIdentity.customData(session.resource())));
+    services.logto().updateApplication(existing.id(),
+        new ApplicationUpdate(newName, newDescription, null));
     LOG.info("{} {}/{}: updated application {}", KIND, session.namespace(), session.name(),
         existing.id());
     services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",

@@ -65,6 +65,8 @@ public abstract class LogtoObjectReconciler<
       outcome = Outcome.failed(failure);
     } catch (LogtoException e) {
       outcome = Outcome.failed(SyncFailure.fromLogto("syncing " + kind(), e));
+    } catch (KubernetesClientException e) {
+      outcome = Outcome.failed(SyncFailure.fromKubernetes(e));
     }
     Condition before =
         Conditions.find(session.status().getConditions(), Conditions.READY).orElse(null);

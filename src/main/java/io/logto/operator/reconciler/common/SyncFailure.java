@@ -62,6 +62,24 @@ public final class SyncFailure extends RuntimeException {
     return new SyncFailure(Reason.LogtoError, detail, e);
   }
 
+  /**
+   * A write the Kubernetes API refused (e.g. 422 for a Secret it finds invalid, 403 for missing
+   * RBAC) is reported; anything else (conflicts, outages) is rethrown for the framework's retry.
+   */
+  public static SyncFailure fromKubernetes(
+      io.fabric8.kubernetes.client.KubernetesClientException e) {
+    String detail = "the Kubernetes API refused a write (" + e.getCode() + "): "
+        + (e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage());
+    return switch (e.getCode()) {
+      case 400, 422 -> new SyncFailure(Reason.InvalidSpec, detail, e);
+      case 401, 403 -> new SyncFailure(Reason.Forbidden,
+          detail + " (check the operator's RBAC)", e);
+      default -> throw e;
+    };
+  }
+
   private static String describe(LogtoException e) {
     if (e.status() == LogtoException.NO_RESPONSE) {
       return "nothing (" + e.getMessage() + ")";

@@ -225,6 +225,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       Optional<Role> existing =
           NotFound.asEmpty(() -> services.logto().getRole(status.getRoleId()));
       if (existing.isPresent()) {
+        guardRecordedRole(session, existing.get());
         updateIfChanged(session, existing.get(), desired, drifted);
         return false;
       }
@@ -248,6 +249,25 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       return false;
     }
     return create(session, desired, scopeIds);
+  }
+
+  /**
+   * The role id in status is trusted to rename and re-permission a role, so that drift can be
+   * corrected. Status is writable by whoever may write the status subresource: outside the
+   * privileged namespaces, a recorded role that holds Management API scopes is never touched.
+   */
+  private void guardRecordedRole(SyncSession<LogtoRole, LogtoRoleStatus> session, Role role) {
+    if (services.isPrivileged(session.namespace())) {
+      return;
+    }
+    boolean management =
+        services.logto().listRoleScopes(role.id()).stream()
+            .anyMatch(s -> s.resource() != null
+                && services.managementApiResource().equals(s.resource().indicator()));
+    if (management) {
+      throw SyncFailure.forbidden("role " + role.id() + " recorded in status grants Logto"
+          + " Management API scopes; only privileged namespaces may manage such a role");
+    }
   }
 
   private boolean create(
