@@ -27,6 +27,18 @@ public final class EmbeddedKubernetes implements AutoCloseable {
           "META-INF/fabric8/logtoroles.m2m.logto.io-v1.yml",
           "META-INF/fabric8/logtom2mapps.m2m.logto.io-v1.yml");
 
+  /**
+   * The mock web server logs every request at INFO through java.util.logging, which logback's
+   * configuration does not reach. Held here so that the level set stays in force (JUL keeps loggers
+   * weakly).
+   */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
