@@ -2,7 +2,6 @@ package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -50,7 +49,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
   public static EmbeddedKubernetes start() {
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
+            new Context(), new MockWebServer(), new HashMap<>(), new NameIndexedCrudDispatcher(),
             false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);

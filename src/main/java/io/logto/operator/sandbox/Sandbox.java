@@ -57,11 +57,21 @@ public final class Sandbox {
   private final PrintWriter err;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
+  private java.util.function.Consumer<OperatorStack> onConverged = stack -> {};
 
   public Sandbox(Options options, PrintWriter out, PrintWriter err) {
     this.options = options;
     this.out = out;
     this.err = err;
+  }
+
+  /**
+   * Runs {@code hook} once the first report is out, while everything still runs (tests use it to
+   * try the credentials before the simulator stops).
+   */
+  public Sandbox onConverged(java.util.function.Consumer<OperatorStack> hook) {
+    this.onConverged = hook;
+    return this;
   }
 
   /** Asks a running sandbox to stop (Ctrl-C); {@link #run()} then cleans up and returns. */
@@ -126,6 +136,7 @@ public final class Sandbox {
       printOutcome(outcome, start);
       report(stack, outcome.objects(), true);
       int code = outcome.allReady() && applied.errors().isEmpty() ? ALL_READY : NOT_READY;
+      onConverged.accept(stack);
       if (!options.once()) {
         watch(stack, folder, convergence);
         code = ALL_READY;
