@@ -83,9 +83,10 @@ public final class Bench {
   }
 
   public BenchResult run() throws InterruptedException {
-    LogtoTarget target = options.remote().<LogtoTarget>map(r -> r)
+    Supplier<LogtoTarget> logto = () -> options.remote().<LogtoTarget>map(r -> r)
         .orElseGet(() -> SimulatedLogto.start(options.latency(), 0));
-    try (OperatorStack stack = OperatorStack.prepare(target, LogtoClientOptions.defaults())) {
+    try (OperatorStack stack = OperatorStack.prepare(logto, LogtoClientOptions.defaults())) {
+      LogtoTarget target = stack.logto();
       if (target.simulator().isEmpty()) {
         checkLogto(stack);
       }

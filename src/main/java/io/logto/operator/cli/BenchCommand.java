@@ -3,6 +3,7 @@ package io.logto.operator.cli;
 import io.logto.operator.bench.Bench;
 import io.logto.operator.bench.BenchResult;
 import io.logto.operator.sandbox.RemoteLogto;
+import io.logto.operator.sandbox.Sandbox;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,6 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try {
       LoggingOptions.apply(logLevel);
+      Sandbox.quietLibraryNoise();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -85,6 +85,7 @@ public final class SandboxCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try {
       logging.apply();
+      Sandbox.quietLibraryNoise();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

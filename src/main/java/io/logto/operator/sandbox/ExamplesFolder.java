@@ -152,10 +152,10 @@ public final class ExamplesFolder {
       }
     }
     List<Change> changes = new ArrayList<>();
-    List<ObjectKey> dropped = new ArrayList<>();
+    Map<ObjectKey, Path> dropped = new HashMap<>();
     for (var removed : List.copyOf(files.keySet())) {
       if (!present.contains(removed)) {
-        files.remove(removed).objects().forEach(o -> dropped.add(ObjectKey.of(o)));
+        files.remove(removed).objects().forEach(o -> dropped.put(ObjectKey.of(o), removed));
       }
     }
     Map<ObjectKey, Path> applyFrom = new HashMap<>();
@@ -170,7 +170,7 @@ public final class ExamplesFolder {
       }
       if (before != null) {
         before.objects().stream().map(ObjectKey::of).filter(k -> !now.contains(k))
-            .forEach(dropped::add);
+            .forEach(k -> dropped.put(k, entry.getKey()));
       }
     }
     toApply.sort(Comparator.comparing(ObjectKey::of, ObjectKey.APPLY_ORDER));
@@ -185,14 +185,13 @@ public final class ExamplesFolder {
     }
     Set<ObjectKey> declared = new TreeSet<>(ObjectKey.APPLY_ORDER);
     declared.addAll(objects());
-    dropped.stream()
+    dropped.keySet().stream()
         .filter(k -> !declared.contains(k))
-        .distinct()
         .sorted(ObjectKey.APPLY_ORDER.reversed())
         .forEach(k -> {
           try {
             delete(k);
-            changes.add(new Change(Action.DELETED, k, dir));
+            changes.add(new Change(Action.DELETED, k, dropped.get(k)));
           } catch (KubernetesClientException e) {
             errors.add(k + ": cannot delete: " + e.getMessage());
           }

@@ -7,6 +7,9 @@ import io.logto.operator.runtime.LogtoOperator;
 import io.logto.operator.runtime.OperatorSettings;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The operator running in-process against the embedded Kubernetes API and a {@link LogtoTarget},
@@ -30,17 +33,42 @@ public final class OperatorStack implements AutoCloseable {
    * Takes ownership of {@code logto} (closed with the stack, or at once if this fails).
    */
   public static OperatorStack prepare(LogtoTarget logto, LogtoClientOptions options) {
+    return prepare(() -> logto, options);
+  }
+
+  /**
+   * As {@link #prepare(LogtoTarget, LogtoClientOptions)}, starting Logto (e.g. the simulator) on
+   * another thread while the Kubernetes API starts: both mostly load classes, and a newcomer waits
+   * for the sum.
+   */
+  public static OperatorStack prepare(Supplier<LogtoTarget> logtoStarter,
+      LogtoClientOptions options) {
+    CompletableFuture<LogtoTarget> logto = CompletableFuture.supplyAsync(logtoStarter);
     EmbeddedKubernetes kubernetes = null;
     try {
       kubernetes = EmbeddedKubernetes.start();
-      return new OperatorStack(kubernetes, logto,
-          new LogtoClient(logto.connection(), options, logto.listener()));
+      LogtoTarget target = join(logto);
+      try {
+        return new OperatorStack(kubernetes, target,
+            new LogtoClient(target.connection(), options, target.listener()));
+      } catch (RuntimeException e) {
+        target.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       if (kubernetes != null) {
         kubernetes.close();
       }
-      logto.close();
+      logto.thenAccept(LogtoTarget::close);
       throw e;
+    }
+  }
+
+  private static LogtoTarget join(CompletableFuture<LogtoTarget> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
   }
 

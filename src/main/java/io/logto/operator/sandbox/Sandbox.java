@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The operator at work on a laptop: an in-process Kubernetes API with the CRDs, the Logto simulator
@@ -66,6 +67,22 @@ public final class Sandbox {
   }
 
   /**
+   * Silences Fabric8's warning that v1alpha1 is an unstable version, printed once per kind: our
+   * own CRDs are meant to be v1alpha1, and in the sandbox and the benchmark it only buries the
+   * output. Kept at DEBUG and TRACE.
+   */
+  public static void quietLibraryNoise() {
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (root.getLevel() != null
+        && root.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO)) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+          "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils"))
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
+  }
+
+  /**
    * Runs {@code hook} once the first report is out, while everything still runs (tests use it to
    * try the credentials before the simulator stops).
    */
@@ -111,10 +128,10 @@ public final class Sandbox {
       return BAD_EXAMPLES;
     }
 
-    LogtoTarget target = options.remote().<LogtoTarget>map(r -> r)
+    boolean local = options.remote().isEmpty();
+    Supplier<LogtoTarget> logto = () -> options.remote().<LogtoTarget>map(r -> r)
         .orElseGet(() -> SimulatedLogto.start(options.latency(), options.failureRate()));
-    boolean local = target.simulator().isPresent();
-    try (OperatorStack stack = OperatorStack.prepare(target, LogtoClientOptions.defaults())) {
+    try (OperatorStack stack = OperatorStack.prepare(logto, LogtoClientOptions.defaults())) {
       if (!local && !logtoUsable(stack)) {
         writeSummary(SandboxSummary.empty());
         return LOGTO_UNUSABLE;

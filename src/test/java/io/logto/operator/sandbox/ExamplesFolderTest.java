@@ -120,6 +120,7 @@ class ExamplesFolderTest {
     ExamplesFolder.SyncResult removed = folder.sync();
 
     assertThat(actions(removed)).containsExactly("DELETED LogtoApiResource shop");
+    assertThat(removed.changes().get(0).file()).isEqualTo(file);
     // Deletion waits for the finalizer, as with a real API server.
     assertThat(shop().getMetadata().getDeletionTimestamp()).isNotNull();
     assertThat(folder.objects()).isEmpty();

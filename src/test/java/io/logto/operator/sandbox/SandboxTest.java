@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.logto.operator.simulator.LogtoSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +150,39 @@ class SandboxTest {
     assertThat(code).as(out + "\n" + err).isZero();
     assertThat(summary().get("objects")).hasSize(exampleObjectCount())
         .allSatisfy(o -> assertThat(readyReason(o)).isEqualTo("Synced"));
+  }
+
+  @Test
+  void withARealLogtoCountsTheOperatorsCallsAndRemovesWhatItCreated() throws Exception {
+    try (LogtoSimulator logto = LogtoSimulator.start()) {
+      RemoteLogto remote = new RemoteLogto(logto.endpoint(), null, logto.bootstrapAppId(),
+          logto.bootstrapAppSecret());
+      AtomicReference<Long> appsWhileRunning = new AtomicReference<>();
+      int code = new Sandbox(
+          new Sandbox.Options(EXAMPLES, true, Duration.ofSeconds(60),
+              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote)),
+          new PrintWriter(out, true), new PrintWriter(err, true))
+          .onConverged(stack -> appsWhileRunning.set((long) logto.applicationCount()))
+          .run();
+
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(appsWhileRunning.get()).isEqualTo(2);
+      JsonNode counted = summary().get("logto");
+      assertThat(counted.get("applications").asLong()).isEqualTo(2);
+      assertThat(counted.get("roles").asLong()).isEqualTo(1);
+      assertThat(counted.get("resources").asLong()).isEqualTo(1);
+      assertThat(counted.at("/calls/POST ~1api~1applications").asLong()).isEqualTo(2);
+      assertThat(counted.get("tokenRequests").asLong()).isEqualTo(3);
+      // The sandbox's Kubernetes API dies with it: what it made in Logto goes too.
+      assertThat(logto.applicationCount()).isZero();
+      assertThat(logto.roleCount()).isZero();
+      assertThat(logto.resourceCount()).isZero();
+      // A real Logto's credentials are not printed.
+      String secret = find(summary().get("secrets"), "order-stats-logto-credentials")
+          .at("/data/LOGTO_APP_SECRET").asText();
+      assertThat(out.toString()).doesNotContain(secret).contains("-u ")
+          .doesNotContain(logto.bootstrapAppSecret());
+    }
   }
 
   @Test
