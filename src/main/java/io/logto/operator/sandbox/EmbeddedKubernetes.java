@@ -47,9 +47,10 @@ public final class EmbeddedKubernetes implements AutoCloseable {
   }
 
   public static EmbeddedKubernetes start() {
+    MockWebServer webServer = new MockWebServer();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new NameIndexedCrudDispatcher(),
+            new Context(), webServer, new HashMap<>(), new NameIndexedCrudDispatcher(webServer),
             false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
