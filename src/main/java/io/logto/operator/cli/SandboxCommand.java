@@ -91,16 +91,16 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     Sandbox sandbox = new Sandbox(options(), spec.commandLine().getOut(),
         spec.commandLine().getErr());
-    if (!once) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        sandbox.stop();
-        try {
-          sandbox.awaitFinished(Duration.ofSeconds(90));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "sandbox-shutdown"));
-    }
+    // Ctrl-C stops the wait or the watch; run() then reports and, with a real Logto, deletes what
+    // it created there before the JVM exits.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      sandbox.stop();
+      try {
+        sandbox.awaitFinished(Duration.ofSeconds(90));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sandbox-shutdown"));
     return sandbox.run();
   }
 
