@@ -6,9 +6,7 @@ import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.lang.reflect.Field;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -20,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * delete) see only the stored objects of that name; the library's own matching then picks among
  * them, so answers are the same as before. Lists and watches are untouched.
  *
- * <p>It also drops the server's journal of past requests as it goes (see the constructor).
- *
  * <p>The index lives in the map the library stores objects in, replaced at construction. If that
  * field ever moves, the dispatcher works as the stock one (and says so at DEBUG).
  */
@@ -43,29 +38,10 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(NameIndexedCrudDispatcher.class);
 
   private final IndexedMap index;
-  private final MockWebServer journal;
 
-  /**
-   * @param journal the server whose record of past requests is dropped as requests come: kept for
-   *     tests calling {@code takeRequest()}, which nothing here does, it holds every request body
-   *     for the life of the server (about 100 MB after 5,000 apps)
-   */
-  NameIndexedCrudDispatcher(MockWebServer journal) {
+  NameIndexedCrudDispatcher() {
     super();
     this.index = install(this);
-    this.journal = journal;
-  }
-
-  @Override
-  public MockResponse dispatch(RecordedRequest request) {
-    try {
-      while (journal.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
-        // dropped
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return super.dispatch(request);
   }
 
   private static IndexedMap install(CrudDispatcher dispatcher) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -68,5 +69,17 @@ class EmbeddedKubernetesTest {
     k8s.resource(configMap("a", "same", "again")).create();
     assertThat(k8s.configMaps().inNamespace("a").withName("same").get().getData())
         .containsEntry("v", "again");
+  }
+
+  @Test
+  void leaderElectionsRulesReviewIsAnsweredWhileEverythingElseIsStored() {
+    var review = k8s.authorization().v1().selfSubjectRulesReview().create(
+        new SelfSubjectRulesReviewBuilder().withNewSpec().withNamespace("default").endSpec()
+            .build());
+
+    assertThat(review.getStatus().getResourceRules()).singleElement()
+        .satisfies(rule -> assertThat(rule.getVerbs()).containsExactly("*"));
+    k8s.resource(configMap("review", "stored", "yes")).create();
+    assertThat(k8s.configMaps().inNamespace("review").withName("stored").get()).isNotNull();
   }
 }
