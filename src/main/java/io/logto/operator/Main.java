@@ -1,6 +1,8 @@
 package io.logto.operator;
 
+import io.logto.operator.cli.BenchCommand;
 import io.logto.operator.cli.RunCommand;
+import io.logto.operator.cli.SandboxCommand;
 import io.logto.operator.simulator.SimulatorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "logto-operator 0.1.0",
     description = "Manages Logto machine-to-machine access from Kubernetes custom resources.",
-    subcommands = {RunCommand.class, SimulatorCommand.class})
+    subcommands = {RunCommand.class, SandboxCommand.class, BenchCommand.class,
+        SimulatorCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

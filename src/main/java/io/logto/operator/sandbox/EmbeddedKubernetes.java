@@ -3,7 +3,6 @@ package io.logto.operator.sandbox;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -45,10 +44,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   public static EmbeddedKubernetes start() {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    MockWebServer webServer = new MockWebServer();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), expectations,
-            new KubernetesMixedDispatcher(expectations), false);
+            new Context(), webServer, expectations,
+            new EmbeddedDispatcher(expectations, webServer), false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {

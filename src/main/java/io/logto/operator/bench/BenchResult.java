@@ -1,0 +1,48 @@
+package io.logto.operator.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The benchmark's figures, printed as one JSON line.
+ *
+ * @param convergeSeconds from the first app's create until every app is Ready with its Secret
+ * @param p50ApplyToSecretMs median time from an app's create to its Secret existing
+ * @param managementCallsPerApp calls under /api/applications while the apps converged, per app
+ * @param managementWriteCallsPerApp those that were not GETs, per app
+ * @param verificationTokenRequestsPerApp token requests with the apps' own credentials, per app
+ * @param operatorTokenRequests token requests for the operator's own token, whole run
+ * @param resyncReadCalls GETs to /api caused by one full resync with nothing changed
+ * @param resyncWriteCalls other calls to /api caused by that resync
+ * @param heapUsedMb heap in use after garbage collection, everything converged (the whole process:
+ *     operator, in-process Kubernetes API and, unless a real Logto is used, the simulator)
+ */
+public record BenchResult(
+    int apps,
+    long latencyMs,
+    double convergeSeconds,
+    double p50ApplyToSecretMs,
+    double p95ApplyToSecretMs,
+    double managementCallsPerApp,
+    double managementWriteCallsPerApp,
+    double verificationTokenRequestsPerApp,
+    long operatorTokenRequests,
+    long resyncReadCalls,
+    long resyncWriteCalls,
+    double heapUsedMb) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static double round(double value, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Math.round(value * scale) / scale;
+  }
+}

@@ -1,0 +1,113 @@
+package io.logto.operator.cli;
+
+import io.logto.operator.bench.Bench;
+import io.logto.operator.bench.BenchResult;
+import io.logto.operator.sandbox.RemoteLogto;
+import io.logto.operator.sandbox.Sandbox;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: N apps at once against the in-process Kubernetes API and the simulator. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures the operator in-process: creates shared API resources and roles, then N"
+          + " LogtoM2MApps at once, waits until every app is Ready with its Secret, runs one full"
+          + " resync, and prints one JSON line of figures last on stdout (progress on stderr).",
+    })
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--apps", paramLabel = "N", required = true,
+      description = "LogtoM2MApps to create.")
+  int apps;
+
+  @Option(names = "--latency-ms", paramLabel = "L", defaultValue = "10",
+      description = "Simulator latency added to each Logto call (default: ${DEFAULT-VALUE}).")
+  long latencyMs;
+
+  @Option(names = "--roles-per-app", paramLabel = "R", defaultValue = "1",
+      description = "Roles per app, chosen round-robin among max(10, R) (default:"
+          + " ${DEFAULT-VALUE}).")
+  int rolesPerApp;
+
+  @Option(names = "--resources", paramLabel = "N", defaultValue = "5",
+      description = "Shared API resources (default: ${DEFAULT-VALUE}).")
+  int resources;
+
+  @Option(names = "--create-threads", paramLabel = "N", defaultValue = "8",
+      description = "Threads creating the custom resources (default: ${DEFAULT-VALUE}).")
+  int createThreads;
+
+  @Option(names = "--timeout-seconds", paramLabel = "N", defaultValue = "600",
+      description = "Bound on each wait (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "WARN",
+      description = "Log level (default: ${DEFAULT-VALUE}: one line per app at INFO would"
+          + " weigh on the figures).")
+  String logLevel;
+
+  @Option(names = "--logto-endpoint", paramLabel = "URL",
+      description = "Run against this Logto instead of the simulator (calls are counted on the"
+          + " operator's client; everything created is deleted at the end).")
+  URI endpoint;
+
+  @Option(names = "--logto-app-id", paramLabel = "ID", description = "App ID of the operator's"
+      + " M2M app in that Logto.")
+  String appId;
+
+  @Option(names = "--logto-app-secret", paramLabel = "SECRET",
+      description = "App Secret of that app.")
+  String appSecret;
+
+  @Option(names = "--logto-tenant-id", paramLabel = "T",
+      description = "Tenant id of that Logto (default: default).")
+  String tenantId;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try {
+      LoggingOptions.apply(logLevel);
+      Sandbox.quietLibraryNoise();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    BenchResult result = new Bench(options(), spec.commandLine().getErr()).run();
+    spec.commandLine().getOut().println(result.toJson());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  Bench.Options options() {
+    if (apps < 1) {
+      throw new ParameterException(spec.commandLine(), "--apps must be at least 1");
+    }
+    if (rolesPerApp < 0 || rolesPerApp > 100) {
+      throw new ParameterException(spec.commandLine(), "--roles-per-app must be 0 to 100");
+    }
+    if (resources < 1 || createThreads < 1 || timeoutSeconds < 1 || latencyMs < 0) {
+      throw new ParameterException(spec.commandLine(), "--resources, --create-threads and"
+          + " --timeout-seconds must be at least 1, --latency-ms not negative");
+    }
+    Optional<RemoteLogto> remote = Optional.empty();
+    if (endpoint != null || appId != null || appSecret != null || tenantId != null) {
+      if (endpoint == null || appId == null || appSecret == null) {
+        throw new ParameterException(spec.commandLine(),
+            "a real Logto needs --logto-endpoint, --logto-app-id and --logto-app-secret");
+      }
+      remote = Optional.of(new RemoteLogto(endpoint, tenantId, appId, appSecret));
+    }
+    return new Bench.Options(apps, Duration.ofMillis(remote.isPresent() ? 0 : latencyMs),
+        rolesPerApp, resources, createThreads, Duration.ofSeconds(timeoutSeconds), remote);
+  }
+}

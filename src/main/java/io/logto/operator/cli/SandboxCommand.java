@@ -1,0 +1,133 @@
+package io.logto.operator.cli;
+
+import io.logto.operator.sandbox.RemoteLogto;
+import io.logto.operator.sandbox.Sandbox;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sandbox}: the operator, a Kubernetes API and Logto, all in this process. */
+@Command(
+    name = "sandbox",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs an in-process Kubernetes API (with the CRDs), the Logto simulator and the operator,"
+          + " applies the manifests of the examples folder, waits until they are Ready and prints"
+          + " them, their Secrets and a curl command to get a token.",
+      "Then keeps the folder applied (changed files are applied, removed files deleted) until"
+          + " Ctrl-C, unless --once. The namespace default is privileged."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every object is Ready (with --once)",
+      "1:some object is not Ready: a permanent failure or the timeout",
+      "2:the examples folder is missing or holds an unusable manifest",
+      "3:the given Logto cannot be used with the given credentials"
+    })
+public final class SandboxCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin LoggingOptions logging;
+
+  @Option(names = "--examples", paramLabel = "DIR", defaultValue = "examples",
+      description = "Folder of manifests (.yaml, several documents per file allowed; namespace"
+          + " defaults to default). Default: ${DEFAULT-VALUE}.")
+  Path examples;
+
+  @Option(names = "--once",
+      description = "Exit after converging: 0 if all objects are Ready, 1 otherwise.")
+  boolean once;
+
+  @Option(names = "--timeout-seconds", paramLabel = "N", defaultValue = "60",
+      description = "How long to wait for the objects to be Ready (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--summary-file", paramLabel = "FILE",
+      description = "Write a JSON summary (objects, Secrets with plain values, Logto counts).")
+  Path summaryFile;
+
+  @Option(names = "--logto-latency-ms", paramLabel = "N", defaultValue = "0",
+      description = "Simulator: latency added to each call (default: ${DEFAULT-VALUE}).")
+  long latencyMs;
+
+  @Option(names = "--logto-fail-rate", paramLabel = "R", defaultValue = "0",
+      description = "Simulator: share (0 to 1) of Management API calls answered 503"
+          + " (default: ${DEFAULT-VALUE}).")
+  double failRate;
+
+  @Option(names = "--logto-endpoint", paramLabel = "URL",
+      description = "Use this Logto instead of the simulator (with --logto-app-id and"
+          + " --logto-app-secret). What the sandbox creates there is deleted when it exits.")
+  URI endpoint;
+
+  @Option(names = "--logto-app-id", paramLabel = "ID", description = "App ID of the operator's"
+      + " M2M app in that Logto (with the \"Logto Management API access\" role).")
+  String appId;
+
+  @Option(names = "--logto-app-secret", paramLabel = "SECRET",
+      description = "App Secret of that app.")
+  String appSecret;
+
+  @Option(names = "--logto-tenant-id", paramLabel = "T",
+      description = "Tenant id of that Logto (default: default, as self-hosted Logto).")
+  String tenantId;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try {
+      logging.apply();
+      Sandbox.quietLibraryNoise();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Sandbox sandbox = new Sandbox(options(), spec.commandLine().getOut(),
+        spec.commandLine().getErr());
+    // Ctrl-C stops the wait or the watch; run() then reports and, with a real Logto, deletes what
+    // it created there before the JVM exits.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      sandbox.stop();
+      try {
+        sandbox.awaitFinished(Duration.ofSeconds(90));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sandbox-shutdown"));
+    return sandbox.run();
+  }
+
+  Sandbox.Options options() {
+    if (timeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(), "--timeout-seconds must be at least 1");
+    }
+    if (latencyMs < 0) {
+      throw new ParameterException(spec.commandLine(), "--logto-latency-ms must not be negative");
+    }
+    if (!(failRate >= 0 && failRate < 1)) {
+      throw new ParameterException(spec.commandLine(),
+          "--logto-fail-rate must be at least 0 and below 1");
+    }
+    Optional<RemoteLogto> remote = Optional.empty();
+    if (endpoint != null || appId != null || appSecret != null || tenantId != null) {
+      if (endpoint == null || appId == null || appSecret == null) {
+        throw new ParameterException(spec.commandLine(),
+            "a real Logto needs --logto-endpoint, --logto-app-id and --logto-app-secret");
+      }
+      if (latencyMs != 0 || failRate != 0) {
+        throw new ParameterException(spec.commandLine(),
+            "--logto-latency-ms and --logto-fail-rate apply to the simulator only");
+      }
+      remote = Optional.of(new RemoteLogto(endpoint, tenantId, appId, appSecret));
+    }
+    return new Sandbox.Options(examples, once, Duration.ofSeconds(timeoutSeconds),
+        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote);
+  }
+}

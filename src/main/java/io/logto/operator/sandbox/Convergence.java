@@ -1,0 +1,114 @@
+package io.logto.operator.sandbox;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logto.operator.crd.common.LogtoObjectStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reads the state of a set of custom resources and waits until each is settled: Ready, failed for
+ * good (InvalidSpec, Forbidden, Conflict), or waiting for an object that failed for good or does
+ * not exist. The last rule keeps {@code --once} from waiting out its timeout for an app whose role
+ * can never become Ready.
+ */
+public final class Convergence {
+
+  private final KubernetesClient client;
+
+  public Convergence(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The result of a wait: the objects' states and whether all settled in time. */
+  public record Outcome(List<ObjectState> objects, boolean settled, Duration elapsed) {
+    public boolean allReady() {
+      return objects.stream().allMatch(ObjectState::isReady);
+    }
+
+    public List<ObjectState> notReady() {
+      return objects.stream().filter(o -> !o.isReady()).toList();
+    }
+  }
+
+  /** The current state of each object, dependencies weighed. */
+  public List<ObjectState> observe(Collection<ObjectKey> keys) {
+    Map<ObjectKey, ObjectState> all = new HashMap<>();
+    for (Class<? extends CustomResource<?, ?>> type : Manifests.KINDS) {
+      for (CustomResource<?, ?> resource : client.resources(type).inAnyNamespace().list()
+          .getItems()) {
+        @SuppressWarnings("unchecked")
+        var typed = (CustomResource<?, ? extends LogtoObjectStatus>) resource;
+        ObjectState state = ObjectState.of(typed);
+        all.put(state.key(), state);
+      }
+    }
+    weighDependencies(all);
+    List<ObjectState> states = new ArrayList<>();
+    for (ObjectKey key : keys) {
+      states.add(all.getOrDefault(key, ObjectState.missing(key)));
+    }
+    return states;
+  }
+
+  /** Marks as BLOCKED what waits for an object that failed, is blocked itself, or is absent. */
+  static void weighDependencies(Map<ObjectKey, ObjectState> all) {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (ObjectState state : List.copyOf(all.values())) {
+        if (state.settle() != ObjectState.Settle.PENDING || !state.isWaitingForDependency()) {
+          continue;
+        }
+        for (ObjectKey ref : state.references()) {
+          ObjectState dependency = all.get(ref);
+          String why = null;
+          if (dependency == null) {
+            why = ref + " does not exist";
+          } else if (dependency.settle() == ObjectState.Settle.FAILED
+              || dependency.settle() == ObjectState.Settle.BLOCKED) {
+            why = ref + " cannot become Ready (" + dependency.reason() + ")";
+          }
+          if (why != null) {
+            all.put(state.key(), state.withSettle(ObjectState.Settle.BLOCKED,
+                state.message() + "; " + why));
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Polls until every object is settled, the timeout passes or {@code stop} says so.
+   *
+   * @param progress called with each new set of states (may print)
+   */
+  public Outcome await(
+      Collection<ObjectKey> keys,
+      Duration timeout,
+      Duration poll,
+      BooleanSupplier stop,
+      java.util.function.Consumer<List<ObjectState>> progress)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    List<ObjectState> states = observe(keys);
+    while (true) {
+      progress.accept(states);
+      boolean settled = states.stream().allMatch(ObjectState::isSettled);
+      if (settled || System.nanoTime() >= deadline || stop.getAsBoolean()) {
+        return new Outcome(states, settled, Duration.ofNanos(System.nanoTime() - start));
+      }
+      Thread.sleep(Math.min(poll.toMillis(),
+          Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      states = observe(keys);
+    }
+  }
+}

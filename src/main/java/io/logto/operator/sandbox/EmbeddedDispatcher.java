@@ -1,0 +1,70 @@
+package io.logto.operator.sandbox;
+
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
+import io.fabric8.kubernetes.client.server.mock.Resetable;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Fabric8's {@code KubernetesMixedDispatcher} does (a request with an expectation set gets
+ * that answer, any other goes to the CRUD store), over the name-indexed CRUD store, which that class
+ * cannot take. It also drops the mock web server's journal of past requests as requests come:
+ * kept for tests calling {@code takeRequest()}, which nothing here does, it held every request and
+ * its body for the life of the server (about 100 MB after the benchmark's 5,000 apps).
+ */
+final class EmbeddedDispatcher extends Dispatcher implements Resetable, CustomResourceAware {
+
+  private final Map<ServerRequest, Queue<ServerResponse>> expectations;
+  private final MockDispatcher expected;
+  private final NameIndexedCrudDispatcher crud = new NameIndexedCrudDispatcher();
+  private final MockWebServer journal;
+
+  EmbeddedDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations,
+      MockWebServer journal) {
+    this.expectations = expectations;
+    this.expected = new MockDispatcher(expectations);
+    this.journal = journal;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    dropJournal();
+    Queue<ServerResponse> answers =
+        expectations.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()),
+            request.getPath()));
+    return answers != null && !answers.isEmpty()
+        ? expected.dispatch(request)
+        : crud.dispatch(request);
+  }
+
+  private void dropJournal() {
+    try {
+      while (journal.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+        // dropped
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void reset() {
+    crud.reset();
+  }
+
+  @Override
+  public void expectCustomResource(CustomResourceDefinitionContext context) {
+    crud.expectCustomResource(context);
+  }
+}

@@ -1,0 +1,129 @@
+package io.logto.operator.sandbox;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.logto.operator.crd.apiresource.LogtoApiResource;
+import io.logto.operator.crd.app.AppRoleAssignment;
+import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.crd.role.RolePermission;
+import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.reconciler.common.Reason;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the sandbox sees of one custom resource: its Logto id, its conditions, and whether it is
+ * done converging.
+ *
+ * @param settle READY, FAILED (a permanent failure: waiting will not help), BLOCKED (waiting for an
+ *     object that failed or does not exist), PENDING (still converging) or MISSING
+ * @param references the objects of this operator it waits for (same namespace)
+ */
+public record ObjectState(
+    ObjectKey key,
+    String logtoId,
+    List<Condition> conditions,
+    Settle settle,
+    String reason,
+    String message,
+    List<ObjectKey> references) {
+
+  public enum Settle { READY, FAILED, BLOCKED, PENDING, MISSING }
+
+  /** Failures the operator will not retry until the spec (or Logto) changes. */
+  public static boolean isPermanent(String reason) {
+    try {
+      return reason != null && Reason.valueOf(reason).isPermanent();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  public static ObjectState missing(ObjectKey key) {
+    return new ObjectState(key, null, List.of(), Settle.MISSING, "NotFound",
+        "the object does not exist in the Kubernetes API", List.of());
+  }
+
+  /** The state of an object as read from the Kubernetes API (before dependencies are weighed). */
+  public static ObjectState of(CustomResource<?, ? extends LogtoObjectStatus> resource) {
+    ObjectKey key = ObjectKey.of(resource);
+    LogtoObjectStatus status = resource.getStatus();
+    List<Condition> conditions = status == null ? List.of() : List.copyOf(status.getConditions());
+    Long generation = resource.getMetadata().getGeneration();
+    Optional<Condition> ready =
+        Conditions.find(conditions, Conditions.READY)
+            .filter(c -> generation == null
+                || Objects.equals(generation, c.getObservedGeneration()));
+    Settle settle;
+    if (resource.getMetadata().getDeletionTimestamp() != null) {
+      settle = Settle.PENDING;
+    } else if (ready.isEmpty()) {
+      settle = Settle.PENDING;
+    } else if ("True".equals(ready.get().getStatus())) {
+      settle = Settle.READY;
+    } else if (isPermanent(ready.get().getReason())) {
+      settle = Settle.FAILED;
+    } else {
+      settle = Settle.PENDING;
+    }
+    String reason = ready.map(Condition::getReason).orElse(
+        resource.getMetadata().getDeletionTimestamp() != null ? "Deleting" : "Pending");
+    String message = ready.map(Condition::getMessage).orElse("not reconciled yet");
+    return new ObjectState(key, logtoId(resource), conditions, settle, reason, message,
+        references(resource));
+  }
+
+  public ObjectState withSettle(Settle newSettle, String newMessage) {
+    return new ObjectState(key, logtoId, conditions, newSettle, reason, newMessage, references);
+  }
+
+  public boolean isReady() {
+    return settle == Settle.READY;
+  }
+
+  /** Whether waiting longer cannot change the outcome. */
+  public boolean isSettled() {
+    return settle == Settle.READY || settle == Settle.FAILED || settle == Settle.BLOCKED;
+  }
+
+  public boolean isWaitingForDependency() {
+    return Reason.WaitingForDependency.name().equals(reason);
+  }
+
+  private static String logtoId(CustomResource<?, ?> resource) {
+    if (resource instanceof LogtoApiResource r && r.getStatus() != null) {
+      return r.getStatus().getResourceId();
+    }
+    if (resource instanceof LogtoRole r && r.getStatus() != null) {
+      return r.getStatus().getRoleId();
+    }
+    if (resource instanceof LogtoM2MApp a && a.getStatus() != null) {
+      return a.getStatus().getAppId();
+    }
+    return null;
+  }
+
+  private static List<ObjectKey> references(CustomResource<?, ?> resource) {
+    String ns = resource.getMetadata().getNamespace();
+    if (resource instanceof LogtoRole role && role.getSpec() != null) {
+      return role.getSpec().getPermissions().stream()
+          .map(RolePermission::getResourceRef)
+          .filter(Objects::nonNull)
+          .map(ref -> new ObjectKey("LogtoApiResource", ns, ref.getName()))
+          .distinct()
+          .toList();
+    }
+    if (resource instanceof LogtoM2MApp app && app.getSpec() != null) {
+      return app.getSpec().getRoles().stream()
+          .map(AppRoleAssignment::getRoleRef)
+          .filter(Objects::nonNull)
+          .map(ref -> new ObjectKey("LogtoRole", ns, ref.getName()))
+          .distinct()
+          .toList();
+    }
+    return List.of();
+  }
+}

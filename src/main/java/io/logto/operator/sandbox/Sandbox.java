@@ -1,0 +1,316 @@
+package io.logto.operator.sandbox;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logto.operator.logto.LogtoClientOptions;
+import io.logto.operator.logto.LogtoException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The operator at work on a laptop: an in-process Kubernetes API with the CRDs, the Logto simulator
+ * (or a real Logto), the operator, and a folder of manifests applied and kept applied.
+ */
+public final class Sandbox {
+
+  /** {@code default}, so that the management-app example may use Logto's built-in role. */
+  public static final Set<String> PRIVILEGED_NAMESPACES = Set.of("default");
+
+  /** Exit codes. */
+  public static final int ALL_READY = 0;
+  public static final int NOT_READY = 1;
+  public static final int BAD_EXAMPLES = 2;
+  public static final int LOGTO_UNUSABLE = 3;
+
+  private static final Duration CONVERGENCE_POLL = Duration.ofMillis(100);
+  private static final Duration FOLDER_POLL = Duration.ofSeconds(2);
+  private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * @param examples the folder of manifests
+   * @param once exit after converging instead of watching the folder
+   * @param timeout bound on the wait for convergence
+   * @param summaryFile where to write the JSON summary, if anywhere
+   * @param latency simulator only: added to every Logto call
+   * @param failureRate simulator only: share of Management API calls answered 503
+   * @param remote a real Logto instead of the simulator
+   */
+  public record Options(
+      Path examples,
+      boolean once,
+      Duration timeout,
+      Optional<Path> summaryFile,
+      Duration latency,
+      double failureRate,
+      Optional<RemoteLogto> remote) {}
+
+  private final Options options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private java.util.function.Consumer<OperatorStack> onConverged = stack -> {};
+
+  public Sandbox(Options options, PrintWriter out, PrintWriter err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Silences Fabric8's warning that v1alpha1 is an unstable version, printed once per kind: our
+   * own CRDs are meant to be v1alpha1, and in the sandbox and the benchmark it only buries the
+   * output. Kept at DEBUG and TRACE.
+   */
+  public static void quietLibraryNoise() {
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (root.getLevel() != null
+        && root.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO)) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+          "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils"))
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
+  }
+
+  /**
+   * Runs {@code hook} once the first report is out, while everything still runs (tests use it to
+   * try the credentials before the simulator stops).
+   */
+  public Sandbox onConverged(java.util.function.Consumer<OperatorStack> hook) {
+    this.onConverged = hook;
+    return this;
+  }
+
+  /** Asks a running sandbox to stop (Ctrl-C); {@link #run()} then cleans up and returns. */
+  public void stop() {
+    stop.countDown();
+  }
+
+  /** Waits until {@link #run()} has returned, or the timeout. */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int run() throws InterruptedException {
+    try {
+      return runSandbox();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int runSandbox() throws InterruptedException {
+    long start = System.nanoTime();
+    Path dir = options.examples();
+    if (!Files.isDirectory(dir)) {
+      err.println("sandbox: no folder " + dir.toAbsolutePath() + ": run from the repository root"
+          + " or pass --examples DIR");
+      writeSummary(SandboxSummary.empty());
+      return BAD_EXAMPLES;
+    }
+    List<String> problems = ExamplesFolder.check(dir);
+    if (!problems.isEmpty() || ExamplesFolder.yamlFiles(dir).isEmpty()) {
+      problems.forEach(p -> err.println("sandbox: " + p));
+      if (problems.isEmpty()) {
+        err.println("sandbox: no .yaml files in " + dir);
+      }
+      writeSummary(SandboxSummary.empty());
+      return BAD_EXAMPLES;
+    }
+
+    boolean local = options.remote().isEmpty();
+    Supplier<LogtoTarget> logto = () -> options.remote().<LogtoTarget>map(r -> r)
+        .orElseGet(() -> SimulatedLogto.start(options.latency(), options.failureRate()));
+    try (OperatorStack stack = OperatorStack.prepare(logto, LogtoClientOptions.defaults())) {
+      if (!local && !logtoUsable(stack)) {
+        writeSummary(SandboxSummary.empty());
+        return LOGTO_UNUSABLE;
+      }
+      stack.startOperator(PRIVILEGED_NAMESPACES,
+          options.once() ? Duration.ZERO : Duration.ofMinutes(10));
+      printHeader(stack);
+
+      ExamplesFolder folder = new ExamplesFolder(dir, stack.kubernetes());
+      ExamplesFolder.SyncResult applied = folder.sync();
+      printSync(applied);
+      out.println("Applied " + folder.objects().size() + " objects from " + dir
+          + "; waiting for them to be Ready (timeout " + options.timeout().toSeconds() + " s)");
+      Convergence convergence = new Convergence(stack.kubernetes());
+      Convergence.Outcome outcome =
+          convergence.await(folder.objects(), options.timeout(), CONVERGENCE_POLL,
+              () -> stop.getCount() == 0, states -> {});
+      out.println();
+      printOutcome(outcome, start);
+      report(stack, outcome.objects(), true);
+      int code = outcome.allReady() && applied.errors().isEmpty() ? ALL_READY : NOT_READY;
+      onConverged.accept(stack);
+      if (!options.once()) {
+        watch(stack, folder, convergence);
+        code = ALL_READY;
+      }
+      if (!local) {
+        cleanUp(stack.kubernetes(), folder.objects());
+      }
+      return code;
+    } catch (RuntimeException e) {
+      writeSummary(SandboxSummary.empty());
+      throw e;
+    }
+  }
+
+  private boolean logtoUsable(OperatorStack stack) {
+    try {
+      stack.client().listApiResources();
+      return true;
+    } catch (LogtoException e) {
+      var connection = stack.logto().connection();
+      err.println("sandbox: cannot use the Logto Management API at " + connection.endpoint()
+          + " with App ID " + connection.appId() + ": "
+          + (e.isUnauthorized()
+              ? "the credentials were refused (" + e.status() + " " + e.code() + ")"
+              : e.getMessage()));
+      return false;
+    }
+  }
+
+  private void printHeader(OperatorStack stack) {
+    out.println("Logto operator sandbox");
+    out.println("  Kubernetes API  " + stack.kubernetesUrl()
+        + " (in-process mock server, CRDs installed)");
+    out.println("  Logto           " + stack.logto().describe());
+    out.println("  Operator        in-process; privileged namespaces: "
+        + String.join(",", PRIVILEGED_NAMESPACES)
+        + " (so apps there may hold Logto's built-in \"Logto Management API access\" role)");
+    out.println();
+  }
+
+  private void printSync(ExamplesFolder.SyncResult result) {
+    result.changes().stream()
+        .filter(c -> c.action() != ExamplesFolder.Action.UNCHANGED)
+        .forEach(c -> out.println("  " + c));
+    result.errors().forEach(e -> err.println("sandbox: " + e));
+  }
+
+  private void printOutcome(Convergence.Outcome outcome, long start) {
+    String took = seconds(outcome.elapsed().toNanos()) + " (" + seconds(System.nanoTime() - start)
+        + " since the sandbox started)";
+    int total = outcome.objects().size();
+    if (outcome.allReady()) {
+      out.println("All " + total + " objects are Ready after " + took);
+    } else if (outcome.settled()) {
+      out.println(outcome.notReady().size() + " of " + total + " objects cannot become Ready"
+          + " (permanent failures; see reasons below), after " + took);
+    } else {
+      out.println("Timed out: " + outcome.notReady().size() + " of " + total
+          + " objects are not Ready after " + took);
+    }
+  }
+
+  /** Prints the table, the Secrets and the curl line, and writes the summary file. */
+  private void report(OperatorStack stack, List<ObjectState> states, boolean withCurl) {
+    KubernetesClient client = stack.kubernetes();
+    List<SandboxSummary.SecretEntry> secrets = SandboxSummary.managedSecrets(client);
+    out.println();
+    SandboxReport.printTable(out, states);
+    out.println();
+    SandboxReport.printSecrets(out, secrets, client);
+    if (withCurl) {
+      SandboxReport.curlCommand(client, secrets, stack.logto().connection(),
+              stack.logto().simulator().isPresent())
+          .ifPresent(curl -> {
+            out.println();
+            out.println("Get a token:");
+            curl.lines().forEach(line -> out.println("  " + line));
+          });
+    }
+    out.flush();
+    writeSummary(SandboxSummary.of(states, secrets, stack.logto()));
+  }
+
+  /** Keeps the folder applied until stopped; prints the objects again once changes settle. */
+  private void watch(OperatorStack stack, ExamplesFolder folder, Convergence convergence)
+      throws InterruptedException {
+    out.println();
+    out.println("Watching " + folder.dir() + " (every " + FOLDER_POLL.toSeconds()
+        + " s): changed files are applied, removed files deleted. Ctrl-C to stop.");
+    out.flush();
+    long changedAt = 0;
+    boolean pending = false;
+    while (!stop.await(FOLDER_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+      ExamplesFolder.SyncResult result;
+      try {
+        result = folder.sync();
+      } catch (RuntimeException e) {
+        err.println("sandbox: " + e.getMessage());
+        continue;
+      }
+      printSync(result);
+      if (result.changedAnything()) {
+        pending = true;
+        changedAt = System.nanoTime();
+      }
+      if (pending) {
+        List<ObjectState> states = convergence.observe(folder.objects());
+        boolean settled = states.stream().allMatch(ObjectState::isSettled);
+        if (settled || System.nanoTime() - changedAt > options.timeout().toNanos()) {
+          report(stack, states, false);
+          pending = false;
+        }
+      }
+    }
+    out.println("Stopping");
+  }
+
+  /**
+   * With a real Logto, deletes the objects (apps, then roles, then API resources) and waits for the
+   * operator to remove them from Logto: the in-process Kubernetes API dies with the sandbox, and
+   * what it created in Logto would otherwise stay there with nothing to manage it.
+   */
+  private void cleanUp(KubernetesClient client, List<ObjectKey> objects)
+      throws InterruptedException {
+    out.println("Deleting what the sandbox created in Logto");
+    for (String kind : List.of("LogtoM2MApp", "LogtoRole", "LogtoApiResource")) {
+      List<ObjectKey> ofKind = objects.stream().filter(k -> k.kind().equals(kind))
+          .sorted(Comparator.comparing(ObjectKey::path)).toList();
+      ofKind.forEach(k -> client.resources(Manifests.typeOf(kind)).inNamespace(k.namespace())
+          .withName(k.name()).delete());
+      long deadline = System.nanoTime() + CLEANUP_TIMEOUT.toNanos();
+      for (ObjectKey k : ofKind) {
+        while (client.resources(Manifests.typeOf(kind)).inNamespace(k.namespace())
+            .withName(k.name()).get() != null) {
+          if (System.nanoTime() > deadline) {
+            err.println("sandbox: " + k + " is still being deleted; check Logto for leftovers");
+            break;
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+  }
+
+  private void writeSummary(SandboxSummary summary) {
+    if (options.summaryFile().isEmpty()) {
+      return;
+    }
+    Path file = options.summaryFile().get();
+    try {
+      summary.write(file);
+    } catch (IOException e) {
+      err.println("sandbox: cannot write the summary to " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+  }
+}

@@ -1,0 +1,256 @@
+package io.logto.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.logto.operator.simulator.LogtoSimulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxTest {
+
+  private static final Path EXAMPLES = Path.of("examples");
+  private static final Pattern CURL = Pattern.compile(
+      "curl -s -u (\\S+):(\\S+) -d grant_type=client_credentials -d resource=(\\S+)"
+          + " -d '?scope=([^']+)'? (\\S+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path temp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private Sandbox sandbox(Path examples, Duration timeout, double failureRate) {
+    return new Sandbox(
+        new Sandbox.Options(examples, true, timeout, Optional.of(temp.resolve("summary.json")),
+            Duration.ZERO, failureRate, Optional.empty()),
+        new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private JsonNode summary() throws IOException {
+    return JSON.readTree(temp.resolve("summary.json").toFile());
+  }
+
+  @Test
+  void onceBringsEveryExampleToReadyAndItsCurlLineGetsAToken() throws Exception {
+    AtomicReference<HttpResponse<String>> token = new AtomicReference<>();
+    int code = sandbox(EXAMPLES, Duration.ofSeconds(60), 0)
+        .onConverged(stack -> token.set(runCurlLine(out.toString())))
+        .run();
+
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode summary = summary();
+    assertThat(summary.get("objects")).hasSize(exampleObjectCount());
+    for (JsonNode object : summary.get("objects")) {
+      assertThat(object.get("logtoId").asText()).as(object.toString()).isNotBlank();
+      assertThat(object.get("conditions")).anySatisfy(c -> {
+        assertThat(c.get("type").asText()).isEqualTo("Ready");
+        assertThat(c.get("status").asText()).isEqualTo("True");
+        assertThat(c.has("reason") && c.has("message")).isTrue();
+      });
+    }
+    JsonNode secrets = summary.get("secrets");
+    assertThat(secrets).hasSize(2);
+    JsonNode orderStats = find(secrets, "order-stats-logto-credentials");
+    assertThat(orderStats.get("namespace").asText()).isEqualTo("default");
+    assertThat(orderStats.at("/data/LOGTO_RESOURCE").asText()).isEqualTo("https://shopping.api");
+    assertThat(orderStats.at("/data/LOGTO_APP_SECRET").asText()).isNotBlank().isNotEqualTo("****");
+
+    JsonNode logto = summary.get("logto");
+    assertThat(logto.get("applications").asLong()).isEqualTo(2);
+    assertThat(logto.get("roles").asLong()).isEqualTo(1);
+    assertThat(logto.get("resources").asLong()).isEqualTo(1);
+    // One operator token, one verification per app.
+    assertThat(logto.get("tokenRequests").asLong()).isEqualTo(3);
+    assertThat(logto.at("/calls/POST ~1api~1applications").asLong()).isEqualTo(2);
+
+    // The printed table and the masked secret, never the secret itself outside the curl line.
+    String printed = out.toString();
+    assertThat(printed).contains("LogtoM2MApp", "default/order-stats", "LOGTO_APP_SECRET      ****",
+        "privileged namespaces: default");
+    String secret = orderStats.at("/data/LOGTO_APP_SECRET").asText();
+    assertThat(printed.lines().filter(l -> l.contains(secret)))
+        .singleElement().asString().startsWith("  curl ");
+    assertThat(err.toString()).doesNotContain(secret);
+
+    HttpResponse<String> answer = token.get();
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    JsonNode claims = jwtClaims(JSON.readTree(answer.body()).get("access_token").asText());
+    assertThat(claims.get("aud").asText()).isEqualTo("https://shopping.api");
+    assertThat(claims.get("client_id").asText())
+        .isEqualTo(orderStats.at("/data/LOGTO_APP_ID").asText());
+    assertThat(claims.get("scope").asText().split(" "))
+        .containsExactlyInAnyOrder("read:products", "write:products");
+  }
+
+  @Test
+  void aPermanentlyInvalidObjectEndsTheWaitEarlyAndIsNamedInTheSummary() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("invalid"));
+    Files.writeString(dir.resolve("relative.yaml"), """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: relative
+        spec:
+          indicator: shopping
+          scopes:
+            - name: read
+        ---
+        # The role can never be Ready either: it waits for the resource.
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoRole
+        metadata:
+          name: reader
+        spec:
+          description: Reads
+          permissions:
+            - resourceRef:
+                name: relative
+              scopes: [read]
+        """);
+
+    long start = System.nanoTime();
+    int code = sandbox(dir, Duration.ofSeconds(60), 0).run();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(code).isEqualTo(Sandbox.NOT_READY);
+    assertThat(took).isLessThan(Duration.ofSeconds(25));
+    JsonNode objects = summary().get("objects");
+    assertThat(readyReason(find(objects, "relative"))).isEqualTo("InvalidSpec");
+    assertThat(find(objects, "relative").get("namespace").asText()).isEqualTo("default");
+    assertThat(readyReason(find(objects, "reader"))).isEqualTo("WaitingForDependency");
+    assertThat(out.toString()).contains("cannot become Ready", "InvalidSpec", "spec.indicator");
+  }
+
+  @Test
+  void convergesWhenLogtoFailsAFifthOfItsCalls() throws Exception {
+    int code = sandbox(EXAMPLES, Duration.ofSeconds(60), 0.2).run();
+
+    assertThat(code).as(out + "\n" + err).isZero();
+    assertThat(summary().get("objects")).hasSize(exampleObjectCount())
+        .allSatisfy(o -> assertThat(readyReason(o)).isEqualTo("Synced"));
+  }
+
+  @Test
+  void withARealLogtoCountsTheOperatorsCallsAndRemovesWhatItCreated() throws Exception {
+    try (LogtoSimulator logto = LogtoSimulator.start()) {
+      RemoteLogto remote = new RemoteLogto(logto.endpoint(), null, logto.bootstrapAppId(),
+          logto.bootstrapAppSecret());
+      AtomicReference<Long> appsWhileRunning = new AtomicReference<>();
+      int code = new Sandbox(
+          new Sandbox.Options(EXAMPLES, true, Duration.ofSeconds(60),
+              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote)),
+          new PrintWriter(out, true), new PrintWriter(err, true))
+          .onConverged(stack -> appsWhileRunning.set((long) logto.applicationCount()))
+          .run();
+
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(appsWhileRunning.get()).isEqualTo(2);
+      JsonNode counted = summary().get("logto");
+      assertThat(counted.get("applications").asLong()).isEqualTo(2);
+      assertThat(counted.get("roles").asLong()).isEqualTo(1);
+      assertThat(counted.get("resources").asLong()).isEqualTo(1);
+      assertThat(counted.at("/calls/POST ~1api~1applications").asLong()).isEqualTo(2);
+      assertThat(counted.get("tokenRequests").asLong()).isEqualTo(3);
+      // The sandbox's Kubernetes API dies with it: what it made in Logto goes too.
+      assertThat(logto.applicationCount()).isZero();
+      assertThat(logto.roleCount()).isZero();
+      assertThat(logto.resourceCount()).isZero();
+      // A real Logto's credentials are not printed.
+      String secret = find(summary().get("secrets"), "order-stats-logto-credentials")
+          .at("/data/LOGTO_APP_SECRET").asText();
+      assertThat(out.toString()).doesNotContain(secret).contains("-u ")
+          .doesNotContain(logto.bootstrapAppSecret());
+    }
+  }
+
+  @Test
+  void aMissingExamplesFolderIsAUsageError() throws Exception {
+    int code = sandbox(temp.resolve("nowhere"), Duration.ofSeconds(5), 0).run();
+
+    assertThat(code).isEqualTo(Sandbox.BAD_EXAMPLES);
+    assertThat(err.toString()).contains("--examples");
+    assertThat(summary().get("objects")).isEmpty();
+  }
+
+  // Helpers
+
+  private static int exampleObjectCount() throws IOException {
+    int count = 0;
+    for (Path file : ExamplesFolder.yamlFiles(EXAMPLES)) {
+      count += new Manifests().parse(Files.readString(file), file.toString()).size();
+    }
+    return count;
+  }
+
+  private static JsonNode find(JsonNode array, String name) {
+    List<JsonNode> found = new ArrayList<>();
+    array.forEach(n -> {
+      if (name.equals(n.get("name").asText())) {
+        found.add(n);
+      }
+    });
+    assertThat(found).as(name + " in " + array).hasSize(1);
+    return found.get(0);
+  }
+
+  private static String readyReason(JsonNode object) {
+    for (JsonNode c : object.get("conditions")) {
+      if ("Ready".equals(c.get("type").asText())) {
+        return c.get("reason").asText();
+      }
+    }
+    return null;
+  }
+
+  /** Does what the printed curl command does. */
+  private static HttpResponse<String> runCurlLine(String printed) {
+    Matcher curl = CURL.matcher(printed);
+    assertThat(curl.find()).as(printed).isTrue();
+    String form = "grant_type=client_credentials&resource=" + encode(curl.group(3)) + "&scope="
+        + encode(curl.group(4));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(curl.group(5)))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (curl.group(1) + ":" + curl.group(2)).getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
+    try {
+      return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode jwtClaims(String jwt) throws IOException {
+    return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+  }
+}
