@@ -18,7 +18,7 @@ record DesiredRole(String name, String description, List<Permission> permissions
   static final int MAX_TEXT = 128;
   /** The schema's maxItems of spec.permissions and of each permission's scopes. */
   static final int MAX_PERMISSIONS = 100;
-  static final int MAX_SCOPES = 200;
+  static final int MAX_SCOPES = 100;
 
   /** Scopes of one API resource, named by a LogtoApiResource or by an indicator in Logto. */
   record Permission(String resourceRef, String indicator, TreeSet<String> scopes) {}
