@@ -76,6 +76,7 @@ public final class RunCommand implements Callable<Integer> {
   Map<String, String> environment = System.getenv();
 
   @Override
+  @SuppressWarnings("try") // the health server only has to live as long as the operator
   public Integer call() throws Exception {
     Map<String, String> env = new HashMap<>(environment);
     put(env, "LOG_LEVEL", logLevel);

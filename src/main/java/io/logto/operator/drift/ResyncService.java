@@ -136,7 +136,7 @@ public final class ResyncService implements AutoCloseable {
       return 0;
     }
     Map<String, String> roleIdsByRef = new HashMap<>();
-    for (LogtoRole role : client.resources(LogtoRole.class).inAnyNamespace().list().getItems()) {
+    for (LogtoRole role : watched(LogtoRole.class)) {
       if (role.getStatus() != null && role.getStatus().getRoleId() != null) {
         roleIdsByRef.put(key(role.getMetadata().getNamespace(), role.getMetadata().getName()),
             role.getStatus().getRoleId());
@@ -195,18 +195,22 @@ public final class ResyncService implements AutoCloseable {
     return new Report(checked, drifted);
   }
 
+  /** Objects of the watched namespaces (RBAC may allow no more). */
+  private <P extends CustomResource<?, ?>> List<P> watched(Class<P> type) {
+    if (namespaces.isEmpty()) {
+      return client.resources(type).inAnyNamespace().list().getItems();
+    }
+    List<P> items = new ArrayList<>();
+    for (String ns : namespaces) {
+      items.addAll(client.resources(type).inNamespace(ns).list().getItems());
+    }
+    return items;
+  }
+
   /** Objects whose status says they are synced for their current generation. */
   private <P extends CustomResource<?, ? extends LogtoObjectStatus>> List<P> synced(
       Class<P> type) {
-    List<P> items = new ArrayList<>();
-    if (namespaces.isEmpty()) {
-      items.addAll(client.resources(type).inAnyNamespace().list().getItems());
-    } else {
-      for (String ns : namespaces) {
-        items.addAll(client.resources(type).inNamespace(ns).list().getItems());
-      }
-    }
-    return items.stream()
+    return watched(type).stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> p.getStatus() != null
             && Conditions.isTrue(p.getStatus().getConditions(), Conditions.READY)
