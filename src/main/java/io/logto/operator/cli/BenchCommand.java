@@ -4,12 +4,12 @@ import io.logto.operator.bench.Bench;
 import io.logto.operator.bench.BenchResult;
 import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.Sandbox;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -57,22 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
           + " weigh on the figures).")
   String logLevel;
 
-  @Option(names = "--logto-endpoint", paramLabel = "URL",
-      description = "Run against this Logto instead of the simulator (calls are counted on the"
-          + " operator's client; everything created is deleted at the end).")
-  URI endpoint;
-
-  @Option(names = "--logto-app-id", paramLabel = "ID", description = "App ID of the operator's"
-      + " M2M app in that Logto.")
-  String appId;
-
-  @Option(names = "--logto-app-secret", paramLabel = "SECRET",
-      description = "App Secret of that app.")
-  String appSecret;
-
-  @Option(names = "--logto-tenant-id", paramLabel = "T",
-      description = "Tenant id of that Logto (default: default).")
-  String tenantId;
+  @Mixin RealLogtoOptions realLogto;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -99,14 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--resources, --create-threads and"
           + " --timeout-seconds must be at least 1, --latency-ms not negative");
     }
-    Optional<RemoteLogto> remote = Optional.empty();
-    if (endpoint != null || appId != null || appSecret != null || tenantId != null) {
-      if (endpoint == null || appId == null || appSecret == null) {
-        throw new ParameterException(spec.commandLine(),
-            "a real Logto needs --logto-endpoint, --logto-app-id and --logto-app-secret");
-      }
-      remote = Optional.of(new RemoteLogto(endpoint, tenantId, appId, appSecret));
-    }
+    Optional<RemoteLogto> remote = realLogto.remote(spec.commandLine());
     return new Bench.Options(apps, Duration.ofMillis(remote.isPresent() ? 0 : latencyMs),
         rolesPerApp, resources, createThreads, Duration.ofSeconds(timeoutSeconds), remote);
   }

@@ -2,7 +2,6 @@ package io.logto.operator.cli;
 
 import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.Sandbox;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,22 +63,7 @@ public final class SandboxCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   double failRate;
 
-  @Option(names = "--logto-endpoint", paramLabel = "URL",
-      description = "Use this Logto instead of the simulator (with --logto-app-id and"
-          + " --logto-app-secret). What the sandbox creates there is deleted when it exits.")
-  URI endpoint;
-
-  @Option(names = "--logto-app-id", paramLabel = "ID", description = "App ID of the operator's"
-      + " M2M app in that Logto (with the \"Logto Management API access\" role).")
-  String appId;
-
-  @Option(names = "--logto-app-secret", paramLabel = "SECRET",
-      description = "App Secret of that app.")
-  String appSecret;
-
-  @Option(names = "--logto-tenant-id", paramLabel = "T",
-      description = "Tenant id of that Logto (default: default, as self-hosted Logto).")
-  String tenantId;
+  @Mixin RealLogtoOptions realLogto;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -115,17 +99,10 @@ public final class SandboxCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--logto-fail-rate must be at least 0 and below 1");
     }
-    Optional<RemoteLogto> remote = Optional.empty();
-    if (endpoint != null || appId != null || appSecret != null || tenantId != null) {
-      if (endpoint == null || appId == null || appSecret == null) {
-        throw new ParameterException(spec.commandLine(),
-            "a real Logto needs --logto-endpoint, --logto-app-id and --logto-app-secret");
-      }
-      if (latencyMs != 0 || failRate != 0) {
-        throw new ParameterException(spec.commandLine(),
-            "--logto-latency-ms and --logto-fail-rate apply to the simulator only");
-      }
-      remote = Optional.of(new RemoteLogto(endpoint, tenantId, appId, appSecret));
+    Optional<RemoteLogto> remote = realLogto.remote(spec.commandLine());
+    if (remote.isPresent() && (latencyMs != 0 || failRate != 0)) {
+      throw new ParameterException(spec.commandLine(),
+          "--logto-latency-ms and --logto-fail-rate apply to the simulator only");
     }
     return new Sandbox.Options(examples, once, Duration.ofSeconds(timeoutSeconds),
         Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote);
