@@ -111,7 +111,7 @@ public final class ApiResourceReconciler
             && Conditions.isTrue(status.getConditions(), Conditions.READY);
     if (!unchanged) {
       checkConfigMapNameIsFree(session, desired);
-      ApiResource logtoResource = ensureResource(session, desired, drifted);
+      ApiResource logtoResource = ensureResource(session, desired);
       status.setScopeIds(ensureScopes(session, logtoResource.id(), desired));
       status.setAppliedHash(hash);
       reportDriftCorrected(session, drifted);
@@ -123,14 +123,13 @@ public final class ApiResourceReconciler
 
   private ApiResource ensureResource(
       SyncSession<LogtoApiResource, LogtoApiResourceStatus> session,
-      DesiredApiResource desired,
-      boolean drifted) {
+      DesiredApiResource desired) {
     LogtoApiResourceStatus status = session.status();
     if (status.getResourceId() != null) {
       Optional<ApiResource> existing =
           NotFound.asEmpty(() -> services.logto().getApiResource(status.getResourceId()));
       if (existing.isPresent()) {
-        return updateIfChanged(session, existing.get(), desired, drifted);
+        return updateIfChanged(session, existing.get(), desired);
       }
       services.events().warning(session.resource(), "Recreating",
           "API resource " + status.getResourceId() + " was deleted in Logto; creating it again");
@@ -150,7 +149,7 @@ public final class ApiResourceReconciler
       // Our own create from an attempt that ended before its id was recorded.
       status.setResourceId(found.get().id());
       status.setPendingCreate(null);
-      return updateIfChanged(session, found.get(), desired, false);
+      return updateIfChanged(session, found.get(), desired);
     }
     return create(session, desired);
   }
@@ -187,8 +186,7 @@ public final class ApiResourceReconciler
   private ApiResource updateIfChanged(
       SyncSession<LogtoApiResource, LogtoApiResourceStatus> session,
       ApiResource existing,
-      DesiredApiResource desired,
-      boolean drifted) {
+      DesiredApiResource desired) {
     if (!existing.indicator().equals(desired.indicator())) {
       throw SyncFailure.invalidSpec("spec.indicator: indicators are immutable; this object owns "
           + existing.indicator() + " in Logto. Delete the object and create a new one to change"
@@ -207,7 +205,7 @@ public final class ApiResourceReconciler
         services.logto().updateApiResource(existing.id(), new ApiResourceUpdate(newName, newTtl));
     LOG.info("{} {}/{}: updated API resource {}", KIND, session.namespace(), session.name(),
         existing.id());
-    services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",
+    services.events().normal(session.resource(), "Updated",
         "Updated API resource " + desired.indicator() + " in Logto (name, access token TTL)");
     return updated;
   }

@@ -26,6 +26,15 @@ record DesiredApp(
   static final int MAX_ROLES = 100;
   static final int MAX_LABEL_VALUE = 63;
 
+  /** spec.secret.name, or its default {@code <metadata.name>-logto-credentials}. */
+  static String secretNameOf(LogtoM2MApp app) {
+    var spec = app.getSpec();
+    if (spec != null && spec.getSecret() != null && spec.getSecret().getName() != null) {
+      return spec.getSecret().getName();
+    }
+    return app.getMetadata().getName() + "-logto-credentials";
+  }
+
   static DesiredApp of(LogtoM2MApp app) {
     LogtoM2MAppSpec spec = app.getSpec();
     SpecChecks checks = new SpecChecks();
@@ -71,10 +80,7 @@ record DesiredApp(
       }
     }
     CredentialsSecret secret = spec.getSecret() == null ? new CredentialsSecret() : spec.getSecret();
-    String secretName =
-        secret.getName() == null
-            ? app.getMetadata().getName() + "-logto-credentials"
-            : secret.getName();
+    String secretName = secretNameOf(app);
     checks.objectName("spec.secret.name", secretName);
     TreeMap<String, String> keyNames = new TreeMap<>();
     for (String key : CredentialKeys.ALL) {

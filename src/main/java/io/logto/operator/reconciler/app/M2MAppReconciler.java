@@ -129,7 +129,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       checkSecretNameIsFree(session, desired);
     }
 
-    boolean created = ensureApplication(session, desired, drifted);
+    boolean created = ensureApplication(session, desired);
     String appId = status.getAppId();
     CredentialsSecrets.Credentials credentials =
         new CredentialsSecrets.Credentials(appId, usableSecret(appId));
@@ -220,7 +220,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
 
   /** Makes the application exist with the desired name and description; true if just created. */
   private boolean ensureApplication(
-      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired, boolean drifted) {
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired) {
     LogtoM2MAppStatus status = session.status();
     LogtoM2MApp app = session.resource();
     if (status.getAppId() != null) {
@@ -233,7 +233,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
           throw SyncFailure.conflict("application " + status.getAppId() + " recorded in status"
               + " was not created by this LogtoM2MApp; it is left untouched");
         }
-        updateIfChanged(session, existing.get(), desired, drifted);
+        updateIfChanged(session, existing.get(), desired);
         return false;
       }
       services.events().warning(app, "Recreating", "application " + status.getAppId()
@@ -249,7 +249,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       if (mine.isPresent()) {
         status.setAppId(mine.get().id());
         status.setPendingCreate(null);
-        updateIfChanged(session, mine.get(), desired, false);
+        updateIfChanged(session, mine.get(), desired);
         return false;
       }
     }
@@ -273,8 +273,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
   private void updateIfChanged(
       SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
       Application existing,
-      DesiredApp desired,
-      boolean drifted) {
+      DesiredApp desired) {
     String newName = desired.name().equals(existing.name()) ? null : desired.name();
     String wantedDescription = desired.description() == null ? "" : desired.description();
     String currentDescription = existing.description() == null ? "" : existing.description();
@@ -287,7 +286,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
         new ApplicationUpdate(newName, newDescription, null));
     LOG.info("{} {}/{}: updated application {}", KIND, session.namespace(), session.name(),
         existing.id());
-    services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",
+    services.events().normal(session.resource(), "Updated",
         "Updated application " + existing.id() + " in Logto (name, description)");
   }
 
@@ -427,10 +426,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     LogtoM2MAppStatus status = session.status();
     String secretName = status.getSecretName();
     if (secretName == null) {
-      secretName = app.getSpec() != null && app.getSpec().getSecret() != null
-          && app.getSpec().getSecret().getName() != null
-          ? app.getSpec().getSecret().getName()
-          : app.getMetadata().getName() + "-logto-credentials";
+      secretName = DesiredApp.secretNameOf(app);
     }
     if (writer.deleteIfOwned(Secret.class, app, session.namespace(), secretName)) {
       services.events().normal(app, "SecretDeleted", "Deleted Secret " + secretName);

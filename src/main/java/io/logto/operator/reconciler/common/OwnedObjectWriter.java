@@ -29,7 +29,8 @@ public final class OwnedObjectWriter {
   /**
    * Makes the object match {@code desired}.
    *
-   * @param cached the object from the operator's (label-filtered) cache, if it is there
+   * @param cached the object from the operator's (label-filtered) cache, if it is there; a miss
+   *     is not read again: the create then fails with 409 if a foreign object has the name
    * @param sameContent whether an existing object already matches the desired one
    * @throws SyncFailure Conflict when an object of that name exists and is not ours
    */
@@ -39,8 +40,7 @@ public final class OwnedObjectWriter {
     Class<T> type = (Class<T>) desired.getClass();
     String namespace = desired.getMetadata().getNamespace();
     String name = desired.getMetadata().getName();
-    T existing =
-        cached.orElseGet(() -> client.resources(type).inNamespace(namespace).withName(name).get());
+    T existing = cached.orElse(null);
     if (existing == null) {
       try {
         client.resource(desired).create();

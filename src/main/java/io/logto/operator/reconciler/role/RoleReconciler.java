@@ -111,10 +111,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     Set<String> scopeIds = new TreeSet<>();
     grants.values().forEach(m -> scopeIds.addAll(m.values()));
 
-    boolean created = ensureRole(session, desired, scopeIds, drifted);
-    if (!created) {
-      ensureScopes(session, scopeIds);
-    }
+    Optional<List<Scope>> current = ensureRole(session, desired, scopeIds);
+    current.ifPresent(scopes -> ensureScopes(session, scopes, scopeIds));
     Map<String, List<String>> grantedNames = new TreeMap<>();
     grants.forEach((indicator, scopes) ->
         grantedNames.put(indicator, new ArrayList<>(new TreeSet<>(scopes.keySet()))));
@@ -214,27 +212,31 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     return result;
   }
 
-  /** Makes the role exist with the desired name and description; true if it was just created. */
-  private boolean ensureRole(
-      SyncSession<LogtoRole, LogtoRoleStatus> session,
-      DesiredRole desired,
-      Set<String> scopeIds,
-      boolean drifted) {
+  /**
+   * Makes the role exist with the desired name and description.
+   *
+   * @return the scopes an existing role holds now, or empty when it was just created with the
+   *     desired ones
+   */
+  private Optional<List<Scope>> ensureRole(
+      SyncSession<LogtoRole, LogtoRoleStatus> session, DesiredRole desired, Set<String> scopeIds) {
     LogtoRoleStatus status = session.status();
     if (status.getRoleId() != null) {
       Optional<Role> existing =
           NotFound.asEmpty(() -> services.logto().getRole(status.getRoleId()));
       if (existing.isPresent()) {
-        guardRecordedRole(session, existing.get());
-        updateIfChanged(session, existing.get(), desired, drifted);
-        return false;
+        List<Scope> scopes = services.logto().listRoleScopes(existing.get().id());
+        guardRecordedRole(session, existing.get(), scopes);
+        updateIfChanged(session, existing.get(), desired);
+        return Optional.of(scopes);
       }
       services.events().warning(session.resource(), "Recreating",
           "role " + status.getRoleId() + " was deleted in Logto; creating it again");
       LOG.info("{} {}/{}: role {} deleted in Logto, recreating", KIND, session.namespace(),
           session.name(), status.getRoleId());
       status.setRoleId(null);
-      return create(session, desired, scopeIds);
+      create(session, desired, scopeIds);
+      return Optional.empty();
     }
     Optional<Role> found = services.logto().findRoleByName(desired.name());
     if (found.isPresent()) {
@@ -245,10 +247,11 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       }
       status.setRoleId(found.get().id());
       status.setPendingCreate(null);
-      updateIfChanged(session, found.get(), desired, false);
-      return false;
+      updateIfChanged(session, found.get(), desired);
+      return Optional.of(services.logto().listRoleScopes(found.get().id()));
     }
-    return create(session, desired, scopeIds);
+    create(session, desired, scopeIds);
+    return Optional.empty();
   }
 
   /**
@@ -256,12 +259,13 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
    * corrected. Status is writable by whoever may write the status subresource: outside the
    * privileged namespaces, a recorded role that holds Management API scopes is never touched.
    */
-  private void guardRecordedRole(SyncSession<LogtoRole, LogtoRoleStatus> session, Role role) {
+  private void guardRecordedRole(
+      SyncSession<LogtoRole, LogtoRoleStatus> session, Role role, List<Scope> scopes) {
     if (services.isPrivileged(session.namespace())) {
       return;
     }
     boolean management =
-        services.logto().listRoleScopes(role.id()).stream()
+        scopes.stream()
             .anyMatch(s -> s.resource() != null
                 && services.managementApiResource().equals(s.resource().indicator()));
     if (management) {
@@ -270,7 +274,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     }
   }
 
-  private boolean create(
+  private void create(
       SyncSession<LogtoRole, LogtoRoleStatus> session, DesiredRole desired, Set<String> scopeIds) {
     LogtoRoleStatus status = session.status();
     if (!desired.name().equals(status.getPendingCreate())) {
@@ -297,14 +301,12 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     services.events().normal(session.resource(), "Created",
         "Created role '" + desired.name() + "' in Logto (id " + created.id() + ") with "
             + scopeIds.size() + " scope(s)");
-    return true;
   }
 
   private void updateIfChanged(
       SyncSession<LogtoRole, LogtoRoleStatus> session,
       Role existing,
-      DesiredRole desired,
-      boolean drifted) {
+      DesiredRole desired) {
     String newName = desired.name().equals(existing.name()) ? null : desired.name();
     String newDescription =
         desired.description().equals(existing.description()) ? null : desired.description();
@@ -322,14 +324,15 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     }
     LOG.info("{} {}/{}: updated role {}", KIND, session.namespace(), session.name(),
         existing.id());
-    services.events().normal(session.resource(), drifted ? "DriftCorrected" : "Updated",
+    services.events().normal(session.resource(), "Updated",
         "Updated role " + existing.id() + " in Logto (name, description)");
   }
 
-  private void ensureScopes(SyncSession<LogtoRole, LogtoRoleStatus> session, Set<String> wanted) {
+  private void ensureScopes(
+      SyncSession<LogtoRole, LogtoRoleStatus> session, List<Scope> held, Set<String> wanted) {
     String roleId = session.status().getRoleId();
     Set<String> current =
-        services.logto().listRoleScopes(roleId).stream()
+        held.stream()
             .map(Scope::id)
             .collect(Collectors.toCollection(TreeSet::new));
     List<String> missing = wanted.stream().filter(id -> !current.contains(id)).toList();
