@@ -8,7 +8,8 @@ WORKDIR /src
 COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-# target/logto-operator.jar: the shaded jar (pom.xml <finalName>logto-operator</finalName>).
+# target/logto-operator.jar: the operator alone (pom.xml, shade execution operator-jar); the sandbox
+# jar built beside it is not copied.
 RUN mvn -B -DskipTests package
 
 # Runtime stage: a JRE only, no Maven, no JDK, no sources.

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Files of the repository as the packaging tests see them, and YAML reading. */
-final class Project {
+public final class Project {
 
-  static final Path ROOT = findRoot();
-  static final YAMLMapper YAML = new YAMLMapper();
+  public static final Path ROOT = findRoot();
+  public static final YAMLMapper YAML = new YAMLMapper();
 
   /** The three kinds, by CRD plural, in the order the docs list them. */
   static final List<String> PLURALS = List.of("logtoapiresources", "logtoroles", "logtom2mapps");
@@ -25,11 +25,11 @@ final class Project {
 
   private Project() {}
 
-  static Path path(String relative) {
+  public static Path path(String relative) {
     return ROOT.resolve(relative);
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -37,12 +37,12 @@ final class Project {
     }
   }
 
-  static String read(String relative) {
+  public static String read(String relative) {
     return read(path(relative));
   }
 
   /** Every non-empty document of a (multi-document) YAML text. */
-  static List<JsonNode> yamlDocuments(String yaml) {
+  public static List<JsonNode> yamlDocuments(String yaml) {
     List<JsonNode> documents = new ArrayList<>();
     try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
       while (it.hasNext()) {
@@ -58,7 +58,7 @@ final class Project {
     return documents;
   }
 
-  static List<Path> list(Path dir, String suffix) {
+  public static List<Path> list(Path dir, String suffix) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }

@@ -1,10 +1,9 @@
-package io.logto.operator.bench;
+package io.logto.operator.devtools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logto.operator.cli.BenchCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -46,14 +45,5 @@ class BenchCommandTest {
         .isLessThanOrEqualTo(result.get("convergeSeconds").asDouble() * 1000);
     assertThat(result.get("heapUsedMb").asDouble()).isPositive();
     assertThat(err.toString()).contains("all 20 apps Ready");
-  }
-
-  @Test
-  void percentilesAreNearestRank() {
-    double[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-    assertThat(AppProgress.percentile(sorted, 0.5)).isEqualTo(5);
-    assertThat(AppProgress.percentile(sorted, 0.95)).isEqualTo(10);
-    assertThat(AppProgress.percentile(new double[] {42}, 0.95)).isEqualTo(42);
-    assertThat(AppProgress.percentile(new double[0], 0.5)).isZero();
   }
 }

@@ -1,5 +1,6 @@
-package io.logto.operator.cli;
+package io.logto.operator.devtools;
 
+import io.logto.operator.cli.LoggingOptions;
 import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.Sandbox;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.logto.operator.cli;
+package io.logto.operator.devtools;
 
 import io.logto.operator.sandbox.RemoteLogto;
 import java.net.URI;

@@ -1,7 +1,8 @@
-package io.logto.operator.cli;
+package io.logto.operator.devtools;
 
 import io.logto.operator.bench.Bench;
 import io.logto.operator.bench.BenchResult;
+import io.logto.operator.cli.LoggingOptions;
 import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.Sandbox;
 import java.time.Duration;

@@ -1,0 +1,104 @@
+package io.logto.operator.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.packaging.Project;
+import io.logto.operator.reconciler.common.Conditions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Reading, writing and waiting for the operator's objects on a real API server. */
+final class ClusterObjects {
+
+  static final Duration WAIT = Duration.ofSeconds(40);
+
+  private ClusterObjects() {}
+
+  /** The documents of a manifest file, as kubectl reads them, placed in {@code namespace}. */
+  static List<GenericKubernetesResource> manifests(Path file, String namespace) {
+    return Project.yamlDocuments(Project.read(file)).stream()
+        .map(document -> {
+          GenericKubernetesResource object =
+              Serialization.unmarshal(document.toString(), GenericKubernetesResource.class);
+          object.getMetadata().setNamespace(namespace);
+          return object;
+        })
+        .toList();
+  }
+
+  static <T extends CustomResource<?, ? extends LogtoObjectStatus>> Optional<Condition> condition(
+      KubernetesClient client, Class<T> type, String namespace, String name, String conditionType) {
+    T current = client.resources(type).inNamespace(namespace).withName(name).get();
+    if (current == null || current.getStatus() == null) {
+      return Optional.empty();
+    }
+    Long generation = current.getMetadata().getGeneration();
+    return Conditions.find(current.getStatus().getConditions(), conditionType)
+        .filter(c -> generation.equals(c.getObservedGeneration()));
+  }
+
+  /** Waits until Ready has {@code reason} for the object's current generation. */
+  static <T extends CustomResource<?, ? extends LogtoObjectStatus>> T awaitReady(
+      KubernetesClient client, Class<T> type, String namespace, String name, String reason) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        .alias(type.getSimpleName() + " " + namespace + "/" + name + " Ready reason " + reason
+            + " (now " + describe(client, type, namespace, name) + ")")
+        .until(() -> condition(client, type, namespace, name, Conditions.READY)
+            .map(Condition::getReason).filter(reason::equals).isPresent());
+    return client.resources(type).inNamespace(namespace).withName(name).get();
+  }
+
+  static <T extends CustomResource<?, ? extends LogtoObjectStatus>> String describe(
+      KubernetesClient client, Class<T> type, String namespace, String name) {
+    T current = client.resources(type).inNamespace(namespace).withName(name).get();
+    return current == null || current.getStatus() == null ? "no status"
+        : String.valueOf(current.getStatus().getConditions());
+  }
+
+  static void awaitGone(KubernetesClient client, Class<? extends HasMetadata> type,
+      String namespace, String name) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        .alias(type.getSimpleName() + " " + namespace + "/" + name + " deleted")
+        .until(() -> client.resources(type).inNamespace(namespace).withName(name).get() == null);
+  }
+
+  static Map<String, String> decoded(Secret secret) {
+    Map<String, String> data = new TreeMap<>();
+    secret.getData().forEach((k, v) ->
+        data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return data;
+  }
+
+  /** Removes the finalizers of every custom resource left in the namespaces, so nothing lingers. */
+  static void release(KubernetesClient client, Iterable<String> namespaces,
+      List<Class<? extends CustomResource<?, ?>>> kinds) {
+    for (String namespace : namespaces) {
+      for (Class<? extends CustomResource<?, ?>> kind : kinds) {
+        for (CustomResource<?, ?> object : client.resources(kind).inNamespace(namespace).list()
+            .getItems()) {
+          client.resources(kind).inNamespace(namespace).withName(object.getMetadata().getName())
+              .edit(o -> {
+                o.getMetadata().setFinalizers(List.of());
+                return o;
+              });
+          client.resources(kind).inNamespace(namespace).withName(object.getMetadata().getName())
+              .delete();
+        }
+      }
+    }
+  }
+}
