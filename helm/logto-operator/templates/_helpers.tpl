@@ -53,26 +53,23 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 Rules for the custom resources, Secrets, ConfigMaps and Events, shared by the ClusterRole
-(all namespaces) and the per-namespace Roles. RBAC cannot filter by label: the operator itself only
-touches Secrets labelled app.kubernetes.io/managed-by=logto-operator.
+(all namespaces) and the per-namespace Roles: exactly what the operator uses (HelmRbacIT compares
+them with the requests of a run on a real API server). The finalizer is added and removed with a
+patch of the object; status is written with an update of the status subresource; get re-reads an
+object after a conflict. RBAC cannot filter by label: the operator itself only touches Secrets
+labelled app.kubernetes.io/managed-by=logto-operator.
 */}}
 {{- define "logto-operator.workloadRules" -}}
 - apiGroups: ["m2m.logto.io"]
   resources: ["logtoapiresources", "logtoroles", "logtom2mapps"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["m2m.logto.io"]
   resources: ["logtoapiresources/status", "logtoroles/status", "logtom2mapps/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["m2m.logto.io"]
-  resources: ["logtoapiresources/finalizers", "logtoroles/finalizers", "logtom2mapps/finalizers"]
-  verbs: ["patch", "update"]
+  verbs: ["update"]
 - apiGroups: [""]
   resources: ["secrets", "configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end }}

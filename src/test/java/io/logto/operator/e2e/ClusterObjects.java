@@ -54,11 +54,15 @@ final class ClusterObjects {
   /** Waits until Ready has {@code reason} for the object's current generation. */
   static <T extends CustomResource<?, ? extends LogtoObjectStatus>> T awaitReady(
       KubernetesClient client, Class<T> type, String namespace, String name, String reason) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
-        .alias(type.getSimpleName() + " " + namespace + "/" + name + " Ready reason " + reason
-            + " (now " + describe(client, type, namespace, name) + ")")
-        .until(() -> condition(client, type, namespace, name, Conditions.READY)
-            .map(Condition::getReason).filter(reason::equals).isPresent());
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+          .until(() -> condition(client, type, namespace, name, Conditions.READY)
+              .map(Condition::getReason).filter(reason::equals).isPresent());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(type.getSimpleName() + " " + namespace + "/" + name
+          + " did not reach Ready reason " + reason + " within " + WAIT + "; conditions: "
+          + describe(client, type, namespace, name), e);
+    }
     return client.resources(type).inNamespace(namespace).withName(name).get();
   }
 

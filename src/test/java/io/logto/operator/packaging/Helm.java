@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The helm binary that .ci/run installs (HELM_BIN, else .ci/tools/bin/helm). */
-final class Helm {
+public final class Helm {
 
   static final Path CHART = Project.path("helm/logto-operator");
   static final String RELEASE = "ops";
@@ -33,9 +33,13 @@ final class Helm {
     this.home = Project.path("target/helm-home");
   }
 
-  /** The helm binary, or a skipped test saying how to get one. */
-  static Helm required() {
+  /** The helm binary, or a skipped test saying how to get one (a failure in CI). */
+  public static Helm required() {
     Optional<Path> binary = locate();
+    if (binary.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException("No helm binary in CI: .ci/run installs it into"
+          + " .ci/tools/bin and exports HELM_BIN");
+    }
     assumeTrue(
         binary.isPresent(),
         "No helm binary: set HELM_BIN or run .ci/run, which installs helm into .ci/tools/bin"
@@ -85,7 +89,15 @@ final class Helm {
 
   /** `helm template` of the chart; fails the test with helm's output if helm fails. */
   List<HasMetadata> template(String... extraArgs) {
-    Result result = templateResult(extraArgs);
+    return templateIn(RELEASE, NAMESPACE, extraArgs);
+  }
+
+  /** `helm template RELEASE CHART --namespace NAMESPACE ...`, parsed. */
+  public List<HasMetadata> templateIn(String release, String namespace, String... extraArgs) {
+    List<String> args = new ArrayList<>(
+        List.of("template", release, CHART.toString(), "--namespace", namespace));
+    args.addAll(List.of(extraArgs));
+    Result result = run(args.toArray(String[]::new));
     if (result.exitCode() != 0) {
       throw new AssertionError("helm template failed:\n" + result.output());
     }

@@ -1,0 +1,310 @@
+package io.logto.operator.e2e;
+
+import static io.logto.operator.e2e.ClusterObjects.awaitGone;
+import static io.logto.operator.e2e.ClusterObjects.awaitReady;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logto.operator.crd.apiresource.ApiScope;
+import io.logto.operator.crd.apiresource.LogtoApiResource;
+import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.packaging.Helm;
+import io.logto.operator.packaging.Project;
+import io.logto.operator.reconciler.OperatorHarness;
+import io.logto.operator.simulator.LogtoSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The chart's RBAC, proven on a real API server rather than assumed: the chart is rendered with the
+ * README's values, its ServiceAccount, roles and bindings are applied, and the operator's own jar
+ * runs with a token of that ServiceAccount and the Deployment's environment, through a scenario that
+ * takes every path that touches Kubernetes (create, edit, restore, delete; events; the leader
+ * Lease). The audit log then says what the run asked for: nothing may have been refused, and the
+ * chart may grant nothing that the run did not use.
+ */
+@ExtendWith(RealCluster.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HelmRbacIT {
+
+  /** Allowed to every authenticated user by the cluster's default roles (system:basic-user). */
+  private static final Set<String> DEFAULT_GRANTS = Set.of(
+      "create authorization.k8s.io/selfsubjectrulesreviews",
+      "create authorization.k8s.io/selfsubjectaccessreviews");
+
+  /** Granted although a run may not show the use, and why. */
+  private static final Map<String, String> NEEDED_BEYOND_A_RUN = Map.of(
+      "update coordination.k8s.io/leases",
+      "Java Operator SDK refuses to start without it (a SelfSubjectRulesReview at start)",
+      "get m2m.logto.io/logtoapiresources", "re-read after a write conflict (409)",
+      "get m2m.logto.io/logtoroles", "re-read after a write conflict (409)",
+      "get m2m.logto.io/logtom2mapps", "re-read after a write conflict (409)");
+
+  private RealApiServer server;
+  private KubernetesClient admin;
+  private Helm helm;
+
+  @BeforeAll
+  void connect(RealApiServer realServer) {
+    server = realServer;
+    admin = server.adminClient();
+    helm = Helm.required();
+  }
+
+  @AfterAll
+  void disconnect() {
+    admin.close();
+  }
+
+  @Test
+  void allNamespacesTheChartGrantsExactlyWhatTheOperatorUses() {
+    Run run = run("rbac-all", false, UnaryOperator.identity());
+    assertGrantsAreExactlyWhatTheRunUsed(run);
+    assertThat(run.grants()).as("a ClusterRole").anyMatch(g -> g.scope().equals("*"));
+  }
+
+  @Test
+  void watchedNamespacesTheChartGrantsExactlyWhatTheOperatorUses() {
+    Run run = run("rbac-ns", true, UnaryOperator.identity());
+    assertGrantsAreExactlyWhatTheRunUsed(run);
+    assertThat(run.grants()).as("no cluster-wide grant").noneMatch(g -> g.scope().equals("*"));
+    assertThat(run.grants()).as("a Role in each watched namespace")
+        .extracting(ChartGrants.Grant::scope).contains("rbac-ns-a", "rbac-ns-b");
+  }
+
+  private static void assertGrantsAreExactlyWhatTheRunUsed(Run run) {
+    assertThat(run.comparison().forbidden()).as("requests refused for lack of permission")
+        .isEmpty();
+    assertThat(run.comparison().unused()).as("granted but unused by the run")
+        .isSubsetOf(NEEDED_BEYOND_A_RUN.keySet());
+    assertThat(run.grants()).extracting(g -> ChartGrants.key(g.verb(), g.apiGroup(),
+        g.resource())).as("the exceptions are still granted")
+        .containsAll(NEEDED_BEYOND_A_RUN.keySet());
+    assertThat(run.comparison().allowedElsewhere()).isSubsetOf(DEFAULT_GRANTS);
+  }
+
+  /** The check itself: a chart without the Events permission is caught by name. */
+  @Test
+  void aPermissionMissingFromTheChartIsReported() {
+    Run run = run("rbac-missing", false, rendered -> {
+      for (HasMetadata object : rendered) {
+        if (object instanceof ClusterRole role) {
+          List<PolicyRule> rules = new ArrayList<>(role.getRules());
+          rules.removeIf(r -> r.getResources().contains("events"));
+          role.setRules(rules);
+        }
+      }
+      return rendered;
+    });
+    assertThat(run.comparison().forbidden()).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.verb() + " " + r.resource()).isEqualTo("create events"));
+  }
+
+  record Run(Set<ChartGrants.Grant> grants, ChartGrants.Comparison comparison) {}
+
+  private Run run(String release, boolean watchNamespaces,
+      UnaryOperator<List<HasMetadata>> tamper) {
+    String a = release + "-a";
+    String b = release + "-b";
+    RealCluster.createNamespaces(admin, release, a, b);
+    Path work = Project.path("target/e2e/" + release);
+    try (LogtoSimulator simulator = LogtoSimulator.start()) {
+      int port = freePort();
+      List<String> values = new ArrayList<>(List.of(
+          "--set", "logto.endpoint=" + simulator.endpoint(),
+          "--set", "logto.tenantId=default",
+          "--set", "logto.credentials.existingSecret=logto-operator-credentials",
+          "--set", "metrics.port=" + port));
+      if (watchNamespaces) {
+        values.addAll(List.of("--set", "watchNamespaces={" + a + "," + b + "}"));
+      }
+      List<HasMetadata> rendered =
+          tamper.apply(helm.templateIn(release, release, values.toArray(String[]::new)));
+      ServiceAccount account = only(rendered, ServiceAccount.class);
+      String user = "system:serviceaccount:" + release + ":" + account.getMetadata().getName();
+      for (HasMetadata object : rendered) {
+        if (object instanceof ServiceAccount || object instanceof ClusterRole
+            || object instanceof ClusterRoleBinding || object instanceof Role
+            || object instanceof RoleBinding) {
+          admin.resource(object).create();
+        }
+      }
+      admin.resource(new SecretBuilder().withNewMetadata()
+              .withName("logto-operator-credentials").withNamespace(release).endMetadata()
+              .addToStringData("appId", simulator.bootstrapAppId())
+              .addToStringData("appSecret", simulator.bootstrapAppSecret()).build())
+          .create();
+      String token = admin.serviceAccounts().inNamespace(release)
+          .withName(account.getMetadata().getName())
+          .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L)
+              .endSpec().build())
+          .getStatus().getToken();
+
+      Map<String, String> env = environment(only(rendered, Deployment.class), release);
+      env.put("KUBECONFIG", writeKubeconfig(work, token).toString());
+      env.put("HOSTNAME", release + "-pod");
+      try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
+        operator.awaitReady(port, Duration.ofSeconds(90));
+        scenario(a, b, simulator);
+      }
+      ClusterObjects.release(admin, List.of(a, b), E2eKinds.ALL);
+      Set<ChartGrants.Grant> grants = ChartGrants.of(rendered, release,
+          account.getMetadata().getName());
+      List<AuditLog.Request> requests = AuditLog.requestsBy(server.auditLog(), user);
+      System.out.printf("%s: %d requests by %s; granted:%n  %s%n", release, requests.size(),
+          user, String.join("\n  ", grants.stream().map(Object::toString).toList()));
+      return new Run(grants, ChartGrants.compare(grants, requests));
+    }
+  }
+
+  /**
+   * Every way the operator touches Kubernetes: custom resources in two namespaces (watch, status,
+   * finalizers), ConfigMaps and Secrets created, updated, restored and deleted, Events.
+   */
+  private void scenario(String a, String b, LogtoSimulator logto) {
+    for (String ns : List.of(a, b)) {
+      create(ns, OperatorHarness.apiResource("shop-api", "https://" + ns + ".shop.api", "read"));
+      LogtoRole role = OperatorHarness.role("shop-role", OperatorHarness.permission("shop-api",
+          "read"));
+      role.getSpec().setName(ns + "-shop-role"); // role names are unique in a Logto tenant
+      create(ns, role);
+      create(ns, OperatorHarness.app("shop-app", "shop-role"));
+      awaitReady(admin, LogtoM2MApp.class, ns, "shop-app", "Synced");
+    }
+    // ConfigMap updated, Secret updated, Secret restored.
+    admin.resources(LogtoApiResource.class).inNamespace(a).withName("shop-api").edit(r -> {
+      r.getSpec().getScopes().add(new ApiScope("write", "Write"));
+      return r;
+    });
+    await().atMost(ClusterObjects.WAIT).until(() -> admin.configMaps().inNamespace(a)
+        .withName("shop-api-logto-api").get().getData().get("LOGTO_SCOPES").contains("write"));
+    admin.resources(LogtoM2MApp.class).inNamespace(a).withName("shop-app").edit(r -> {
+      var secret = new io.logto.operator.crd.app.CredentialsSecret();
+      secret.setLabels(Map.of("team", "shop"));
+      r.getSpec().setSecret(secret);
+      return r;
+    });
+    await().atMost(ClusterObjects.WAIT).until(() -> "shop".equals(admin.secrets().inNamespace(a)
+        .withName("shop-app-logto-credentials").get().getMetadata().getLabels().get("team")));
+    admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").delete();
+    await().atMost(ClusterObjects.WAIT).until(() -> {
+      var secret = admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").get();
+      return secret != null && secret.getMetadata().getDeletionTimestamp() == null;
+    });
+    // Deletion: the Secret and the ConfigMap go, the finalizers are removed.
+    for (Class<? extends CustomResource<?, ?>> kind : E2eKinds.ALL) {
+      String name = kind == LogtoM2MApp.class ? "shop-app"
+          : kind == LogtoRole.class ? "shop-role" : "shop-api";
+      admin.resources(kind).inNamespace(a).withName(name).delete();
+      awaitGone(admin, kind, a, name);
+    }
+    assertThat(admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").get())
+        .isNull();
+    assertThat(admin.configMaps().inNamespace(a).withName("shop-api-logto-api").get()).isNull();
+    assertThat(logto.applicationCount()).isEqualTo(1);
+  }
+
+  private void create(String namespace, CustomResource<?, ?> object) {
+    object.getMetadata().setNamespace(namespace);
+    admin.resource(object).create();
+  }
+
+  /** The container's environment as the kubelet would set it. */
+  private Map<String, String> environment(Deployment deployment, String namespace) {
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar variable : deployment.getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getEnv()) {
+      if (variable.getValueFrom() == null) {
+        env.put(variable.getName(), variable.getValue() == null ? "" : variable.getValue());
+      } else if (variable.getValueFrom().getSecretKeyRef() != null) {
+        var ref = variable.getValueFrom().getSecretKeyRef();
+        String encoded = admin.secrets().inNamespace(namespace).withName(ref.getName()).get()
+            .getData().get(ref.getKey());
+        env.put(variable.getName(),
+            new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
+      } else if (variable.getValueFrom().getFieldRef() != null
+          && "metadata.namespace".equals(variable.getValueFrom().getFieldRef().getFieldPath())) {
+        env.put(variable.getName(), namespace);
+      } else {
+        throw new AssertionError("cannot resolve env " + variable.getName());
+      }
+    }
+    return env;
+  }
+
+  private Path writeKubeconfig(Path work, String token) {
+    String admins = Project.read(server.kubeconfig());
+    String server = admins.lines().filter(l -> l.trim().startsWith("server:")).findFirst()
+        .orElseThrow().trim().substring("server:".length()).trim();
+    String ca = admins.lines().filter(l -> l.trim().startsWith("certificate-authority-data:"))
+        .findFirst().orElseThrow().trim().substring("certificate-authority-data:".length())
+        .trim();
+    String kubeconfig = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: real
+          cluster: {server: %s, certificate-authority-data: %s}
+        users:
+        - name: operator
+          user: {token: %s}
+        contexts:
+        - name: operator
+          context: {cluster: real, user: operator}
+        current-context: operator
+        """.formatted(server, ca, token);
+    try {
+      Files.createDirectories(work);
+      Path file = work.resolve("kubeconfig");
+      Files.writeString(file, kubeconfig);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static <T> T only(List<HasMetadata> rendered, Class<T> type) {
+    List<T> found = rendered.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as(type.getSimpleName() + " in the chart").hasSize(1);
+    return found.get(0);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
