@@ -95,8 +95,6 @@ class LifecycleIT {
           return r;
         });
     assertThat(edited.getMetadata().getGeneration()).isEqualTo(2L);
-    await().atMost(ClusterObjects.WAIT).until(() -> ClusterObjects.condition(admin,
-        LogtoApiResource.class, NS, "status-api", "Ready").isPresent());
     LogtoApiResource updated = awaitReady(admin, LogtoApiResource.class, NS, "status-api",
         "Synced");
     assertThat(updated.getStatus().getObservedGeneration()).isEqualTo(2L);
