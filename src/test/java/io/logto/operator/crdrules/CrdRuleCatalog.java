@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  * with a document a cluster must accept and one it must refuse, with the message it must give.
  *
  * <p>Cases are derived by walking each CRD's schema over a valid document that sets every field
- * ({@link #BASE_SPECS}). What a walk cannot invent is written here by hand: a value that breaks each
- * pattern ({@link #PATTERN_VIOLATIONS}) and a change that breaks each CEL rule
+ * ({@link #BASE_SPECS}). What a walk cannot invent is written here by hand: a value that breaks
+ * each pattern ({@link #PATTERN_VIOLATIONS}) and a change that breaks each CEL rule
  * ({@link #CEL_VIOLATIONS}). A rule added to a CR class without its hand-written part, or a field
  * missing from the base document, makes {@link #cases()} fail with what to add.
  *

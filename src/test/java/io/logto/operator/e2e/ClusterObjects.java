@@ -73,6 +73,23 @@ final class ClusterObjects {
         : String.valueOf(current.getStatus().getConditions());
   }
 
+  /**
+   * Edits an object as a user would: on a conflict with the operator's concurrent write (409),
+   * reads it again and retries.
+   */
+  static <T extends HasMetadata> T edit(KubernetesClient client, Class<T> type, String namespace,
+      String name, java.util.function.UnaryOperator<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(type).inNamespace(namespace).withName(name).edit(change);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
   static void awaitGone(KubernetesClient client, Class<? extends HasMetadata> type,
       String namespace, String name) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
@@ -94,11 +111,10 @@ final class ClusterObjects {
       for (Class<? extends CustomResource<?, ?>> kind : kinds) {
         for (CustomResource<?, ?> object : client.resources(kind).inNamespace(namespace).list()
             .getItems()) {
-          client.resources(kind).inNamespace(namespace).withName(object.getMetadata().getName())
-              .edit(o -> {
-                o.getMetadata().setFinalizers(List.of());
-                return o;
-              });
+          edit(client, kind, namespace, object.getMetadata().getName(), o -> {
+            o.getMetadata().setFinalizers(List.of());
+            return o;
+          });
           client.resources(kind).inNamespace(namespace).withName(object.getMetadata().getName())
               .delete();
         }

@@ -49,9 +49,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The chart's RBAC, proven on a real API server rather than assumed: the chart is rendered with the
  * README's values, its ServiceAccount, roles and bindings are applied, and the operator's own jar
- * runs with a token of that ServiceAccount and the Deployment's environment, through a scenario that
- * takes every path that touches Kubernetes (create, edit, restore, delete; events; the leader
- * Lease). The audit log then says what the run asked for: nothing may have been refused, and the
+ * runs with a token of that ServiceAccount and the Deployment's environment, through a scenario
+ * that takes every path that touches Kubernetes (create, edit, restore, delete; events; the
+ * leader Lease). The audit log then says what the run asked for: nothing may have been refused, and the
  * chart may grant nothing that the run did not use.
  */
 @ExtendWith(RealCluster.class)
@@ -203,13 +203,13 @@ class HelmRbacIT {
       awaitReady(admin, LogtoM2MApp.class, ns, "shop-app", "Synced");
     }
     // ConfigMap updated, Secret updated, Secret restored.
-    admin.resources(LogtoApiResource.class).inNamespace(a).withName("shop-api").edit(r -> {
+    ClusterObjects.edit(admin, LogtoApiResource.class, a, "shop-api", r -> {
       r.getSpec().getScopes().add(new ApiScope("write", "Write"));
       return r;
     });
     await().atMost(ClusterObjects.WAIT).until(() -> admin.configMaps().inNamespace(a)
         .withName("shop-api-logto-api").get().getData().get("LOGTO_SCOPES").contains("write"));
-    admin.resources(LogtoM2MApp.class).inNamespace(a).withName("shop-app").edit(r -> {
+    ClusterObjects.edit(admin, LogtoM2MApp.class, a, "shop-app", r -> {
       var secret = new io.logto.operator.crd.app.CredentialsSecret();
       secret.setLabels(Map.of("team", "shop"));
       r.getSpec().setSecret(secret);

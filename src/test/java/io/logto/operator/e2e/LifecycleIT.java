@@ -80,8 +80,8 @@ class LifecycleIT {
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(1L);
 
     // A client that sends status with the main resource does not change it.
-    LogtoApiResource spoofed = admin.resources(LogtoApiResource.class).inNamespace(NS)
-        .withName("status-api").edit(r -> {
+    LogtoApiResource spoofed =
+        ClusterObjects.edit(admin, LogtoApiResource.class, NS, "status-api", r -> {
           r.getStatus().setResourceId("spoofed");
           r.getMetadata().setLabels(Map.of("team", "a"));
           return r;
@@ -89,8 +89,8 @@ class LifecycleIT {
     assertThat(spoofed.getStatus().getResourceId()).isEqualTo(resourceId);
     assertThat(spoofed.getMetadata().getGeneration()).as("a label is not spec").isEqualTo(1L);
 
-    LogtoApiResource edited = admin.resources(LogtoApiResource.class).inNamespace(NS)
-        .withName("status-api").edit(r -> {
+    LogtoApiResource edited =
+        ClusterObjects.edit(admin, LogtoApiResource.class, NS, "status-api", r -> {
           r.getSpec().setName("Status API");
           return r;
         });
@@ -127,7 +127,8 @@ class LifecycleIT {
   void deleteRemovesFromLogtoAndRetainKeeps() {
     for (DeletionPolicy policy : DeletionPolicy.values()) {
       String p = policy.name().toLowerCase();
-      LogtoApiResource api = OperatorHarness.apiResource(p + "-api", "https://" + p + ".api", "read");
+      LogtoApiResource api =
+          OperatorHarness.apiResource(p + "-api", "https://" + p + ".api", "read");
       api.getSpec().setDeletionPolicy(policy);
       LogtoRole role = OperatorHarness.role(p + "-role", OperatorHarness.permission(p + "-api",
           "read"));
@@ -183,7 +184,7 @@ class LifecycleIT {
     Map<String, String> original =
         ClusterObjects.decoded(admin.secrets().inNamespace(NS).withName(name).get());
 
-    admin.secrets().inNamespace(NS).withName(name).edit(s -> {
+    ClusterObjects.edit(admin, io.fabric8.kubernetes.api.model.Secret.class, NS, name, s -> {
       s.getData().put("LOGTO_APP_SECRET",
           Base64.getEncoder().encodeToString("tampered".getBytes(StandardCharsets.UTF_8)));
       return s;

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One real API server for the whole end-to-end suite, started before the first class that uses it,
- * with the committed {@code crds/} installed, and stopped when the test JVM's run ends (JUnit closes
- * the root store's AutoCloseable values then, also after a failure). Injected as a {@link RealApiServer}
- * parameter.
+ * One real API server for the whole end-to-end suite, started before the first class that uses
+ * it, with the committed {@code crds/} installed, and stopped when the test JVM's run ends (JUnit
+ * closes the root store's AutoCloseable values then, also after a failure). Injected as a
+ * {@link RealApiServer} parameter.
  *
- * <p>Without {@code ../shared/kube-apiserver} the suite is skipped with a loud message, except in CI
- * ({@code CI=true}), where it must run and its absence fails.
+ * <p>Without {@code ../shared/kube-apiserver} the suite is skipped with a loud message, except in
+ * CI ({@code CI=true}), where it must run and its absence fails.
  */
 public final class RealCluster implements BeforeAllCallback, ParameterResolver {
 
