@@ -22,7 +22,9 @@ import io.logto.operator.reconciler.common.DriftQueue;
 import io.logto.operator.reconciler.common.DriftTrigger;
 import io.logto.operator.reconciler.role.RoleDrift;
 import io.logto.operator.reconciler.role.RoleReconciler;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,6 +59,7 @@ public final class ResyncService implements AutoCloseable {
   private final DriftTrigger<LogtoRole> roleTrigger;
   private final DriftTrigger<LogtoM2MApp> appTrigger;
   private final Set<String> namespaces;
+  private final Clock clock;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "logto-resync");
@@ -71,7 +74,8 @@ public final class ResyncService implements AutoCloseable {
       DriftTrigger<LogtoApiResource> resources,
       DriftTrigger<LogtoRole> roles,
       DriftTrigger<LogtoM2MApp> apps,
-      Set<String> namespaces) {
+      Set<String> namespaces,
+      Clock clock) {
     this.client = client;
     this.logto = logto;
     this.queue = queue;
@@ -79,6 +83,7 @@ public final class ResyncService implements AutoCloseable {
     this.roleTrigger = roles;
     this.appTrigger = apps;
     this.namespaces = Set.copyOf(namespaces);
+    this.clock = clock;
   }
 
   public void schedule(Duration interval) {
@@ -166,12 +171,20 @@ public final class ResyncService implements AutoCloseable {
       }
     }
     Map<String, Application> appsById = byId(logto.listApplications(), Application::id);
+    Instant now = clock.instant();
     int drifted = 0;
     for (var entry : expected.entrySet()) {
       LogtoM2MApp cr = entry.getKey();
       String appId = cr.getStatus().getAppId();
-      String diff = AppDrift.difference(cr, appsById.get(appId),
+      Application inLogto = appsById.get(appId);
+      String diff = AppDrift.difference(cr, inLogto,
           heldByApp.getOrDefault(appId, Set.of()), entry.getValue());
+      if (diff == null) {
+        diff = AppDrift.credentialsDue(cr, now);
+      }
+      if (diff == null && inLogto != null && AppDrift.watchesSecrets(cr)) {
+        diff = AppDrift.secretsDifference(cr, logto.listApplicationSecrets(appId));
+      }
       drifted += queue(M2MAppReconciler.KIND, cr, diff, appTrigger);
     }
     return drifted;

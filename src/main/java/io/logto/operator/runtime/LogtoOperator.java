@@ -9,9 +9,11 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.logto.operator.drift.ResyncService;
+import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.reconciler.apiresource.ApiResourceReconciler;
 import io.logto.operator.reconciler.app.M2MAppReconciler;
+import io.logto.operator.reconciler.app.WorkloadRestarter;
 import io.logto.operator.reconciler.common.DriftQueue;
 import io.logto.operator.reconciler.common.EventRecorder;
 import io.logto.operator.reconciler.common.ManagedLabels;
@@ -41,7 +43,12 @@ public final class LogtoOperator implements AutoCloseable {
   /** Builds and starts the operator; it reconciles until {@link #close()}. */
   public static LogtoOperator start(
       KubernetesClient client, LogtoApi logto, OperatorSettings settings, Metrics metrics) {
-    Clock clock = Clock.systemUTC();
+    return start(client, logto, settings, metrics, Clock.systemUTC());
+  }
+
+  /** As {@link #start(KubernetesClient, LogtoApi, OperatorSettings, Metrics)}, on a given clock. */
+  public static LogtoOperator start(KubernetesClient client, LogtoApi logto,
+      OperatorSettings settings, Metrics metrics, Clock clock) {
     OperatorServices services =
         new OperatorServices(
             logto,
@@ -53,18 +60,23 @@ public final class LogtoOperator implements AutoCloseable {
     OwnedObjectWriter writer = new OwnedObjectWriter(client);
     var apiResources = new ApiResourceReconciler(services, writer);
     var roles = new RoleReconciler(services);
-    var apps = new M2MAppReconciler(services, writer);
+    var apps = new M2MAppReconciler(services, writer,
+        new WorkloadRestarter(client, services.events()));
 
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrides(client, settings, metrics, closing));
     operator.register(apiResources, controller(settings));
     operator.register(roles, controller(settings));
-    operator.register(apps, controller(settings));
+    // Annotations such as m2m.logto.io/rotate leave the generation alone: the app controller is
+    // not generation-aware, and filters the updates it wants itself.
+    operator.register(apps, LogtoOperator.<LogtoM2MApp>controller(settings)
+        .andThen(c -> c.withGenerationAware(false)
+        .withOnUpdateFilter(M2MAppReconciler.relevantUpdate())));
     operator.start();
 
     ResyncService resync =
         new ResyncService(client, logto, services.drift(), apiResources.driftTrigger(),
-            roles.driftTrigger(), apps.driftTrigger(), settings.watchNamespaces());
+            roles.driftTrigger(), apps.driftTrigger(), settings.watchNamespaces(), clock);
     if (!settings.resyncInterval().isZero()) {
       resync.schedule(settings.resyncInterval());
     }

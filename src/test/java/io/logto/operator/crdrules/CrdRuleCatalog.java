@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.logto.operator.crd.app.SecretRotation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,14 +66,18 @@ public final class CrdRuleCatalog {
            "roles": [{"roleRef": {"name": "shopping-reader"}},
                      {"logtoRoleName": "Logto Management API access"}],
            "secret": {"name": "order-stats-credentials", "keys": {"LOGTO_APP_ID": "CLIENT_ID"},
-                      "labels": {"team": "orders"}, "annotations": {"owner": "orders"}},
+                      "labels": {"team": "orders"}, "annotations": {"owner": "orders"},
+                      "rotation": {"period": "720h", "gracePeriod": "24h",
+                                   "removeOthers": false},
+                      "rolloutRestart": [{"kind": "Deployment", "name": "order-stats"}]},
            "deletionPolicy": "Retain"}""");
 
   /** A value that each pattern refuses. */
   static final Map<String, String> PATTERN_VIOLATIONS = Map.of(
       "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "Bad_Name",
       "^https?://[^\\s/?#]+[^\\s]*$", "ftp://shopping.api",
-      "^\\S+$", "read products");
+      "^\\S+$", "read products",
+      "^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$", "30 days");
 
   /** For each CEL rule (by its message), how to break it at the node it is declared on. */
   static final Map<String, UnaryOperator<JsonNode>> CEL_VIOLATIONS = Map.of(
@@ -81,19 +86,23 @@ public final class CrdRuleCatalog {
       "set exactly one of resourceRef or indicator",
       node -> json("{\"scopes\": [\"read\"]}"),
       "keys may rename only LOGTO_ENDPOINT, LOGTO_TOKEN_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET,"
-          + " LOGTO_RESOURCE and LOGTO_SCOPES",
+          + " LOGTO_APP_SECRET_PREVIOUS, LOGTO_RESOURCE and LOGTO_SCOPES",
       node -> ((ObjectNode) node.deepCopy()).put("FOO", "BAR"),
       "renamed keys must be valid Secret keys",
       node -> json("{\"LOGTO_APP_ID\": \"CLIENT ID\"}"),
       "indicator is immutable",
-      node -> TextNode.valueOf("https://other.api"));
+      node -> TextNode.valueOf("https://other.api"),
+      "period must be at least 1m",
+      node -> ((ObjectNode) node.deepCopy()).put("period", "30s").put("gracePeriod", "10s"),
+      "gracePeriod must be shorter than period",
+      node -> ((ObjectNode) node.deepCopy()).put("gracePeriod", "720h"));
 
   /** Values at a maximum that the generic padding would make invalid for another rule. */
   static final Map<String, UnaryOperator<JsonNode>> AT_MAXIMUM = Map.of(
       "LogtoM2MApp spec.secret.keys maxProperties",
       node -> json("{\"LOGTO_ENDPOINT\": \"a\", \"LOGTO_TOKEN_ENDPOINT\": \"b\","
           + " \"LOGTO_APP_ID\": \"c\", \"LOGTO_APP_SECRET\": \"d\", \"LOGTO_RESOURCE\": \"e\","
-          + " \"LOGTO_SCOPES\": \"f\"}"));
+          + " \"LOGTO_SCOPES\": \"f\", \"LOGTO_APP_SECRET_PREVIOUS\": \"g\"}"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -264,9 +273,10 @@ public final class CrdRuleCatalog {
       int max = schema.getMaxLength().intValue();
       String value = node.asText();
       // Padding the valid value keeps it valid for the field's pattern, if any.
-      String atMax = value + "a".repeat(Math.max(0, max - value.length()));
-      add(schemaPath + " maxLength", pointer, TextNode.valueOf(atMax), null, true);
-      add(schemaPath + " maxLength", pointer, TextNode.valueOf(atMax + "a"),
+      add(schemaPath + " maxLength", pointer,
+          TextNode.valueOf(pad(schema.getPattern(), value, max)), null, true);
+      add(schemaPath + " maxLength", pointer,
+          TextNode.valueOf(pad(schema.getPattern(), value, max + 1)),
           path + ": Too long: may not be more than " + max + " bytes", false);
     }
   }
@@ -406,6 +416,18 @@ public final class CrdRuleCatalog {
     } else {
       throw new IllegalArgumentException("no parent for " + pointer);
     }
+  }
+
+  /**
+   * A valid value made {@code length} long: names and URIs take more letters; a duration takes
+   * zero seconds ("24h" + "000s" is still 24h).
+   */
+  private static String pad(String pattern, String value, int length) {
+    int missing = Math.max(0, length - value.length());
+    if (SecretRotation.DURATION_PATTERN.equals(pattern) && missing > 0) {
+      return value + "0".repeat(missing - 1) + "s";
+    }
+    return value + "a".repeat(missing);
   }
 
   private static ArrayNode repeatItems(JsonNode array, int count) {

@@ -18,6 +18,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Logto ID", jsonPath = ".status.appId")
 @AdditionalPrinterColumn(name = "Secret", jsonPath = ".status.secretName")
 @AdditionalPrinterColumn(
+    name = "Last rotation",
+    jsonPath = ".status.credentials.lastRotation",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)

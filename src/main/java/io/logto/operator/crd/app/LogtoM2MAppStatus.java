@@ -23,6 +23,17 @@ public class LogtoM2MAppStatus extends LogtoObjectStatus {
       "Scope names the app's roles grant, by API resource indicator, as written to the Secret.")
   private Map<String, List<String>> grants = new TreeMap<>();
 
+  @JsonPropertyDescription("The application's secrets: current, previous, rotation under way.")
+  private CredentialsStatus credentials;
+
+  public CredentialsStatus getCredentials() {
+    return credentials;
+  }
+
+  public void setCredentials(CredentialsStatus credentials) {
+    this.credentials = credentials;
+  }
+
   public String getAppId() {
     return appId;
   }

@@ -2,6 +2,9 @@ package io.logto.operator.reconciler.app;
 
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.logto.model.Application;
+import io.logto.operator.logto.model.ApplicationSecret;
+import java.time.Instant;
+import java.util.List;
 import io.logto.operator.reconciler.common.SyncFailure;
 import java.util.Set;
 
@@ -9,6 +12,45 @@ import java.util.Set;
 public final class AppDrift {
 
   private AppDrift() {}
+
+  /**
+   * A rotation or retirement due by the clock or an annotation (its timer may have been lost, say
+   * by a restart at the wrong moment); null when none is.
+   */
+  public static String credentialsDue(LogtoM2MApp cr, Instant now) {
+    try {
+      RotationPolicy policy = DesiredApp.of(cr).rotation();
+      var state = cr.getStatus().getCredentials();
+      if (state == null || state.getCurrent() == null) {
+        return null; // not managed yet: its own reconcile adopts a secret
+      }
+      if (CredentialRotation.retirementDue(cr, state, policy, now)) {
+        return "previous secret " + state.getPrevious().getName() + " due to retire";
+      }
+      return CredentialRotation.dueWithoutLogto(cr, state, now).orElse(null);
+    } catch (SyncFailure invalid) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the resync reads this app's secrets: only apps with a rotation, whose credentials
+   * the operator keeps alive (one call per app; without a rotation the secret is checked when the
+   * app is reconciled).
+   */
+  public static boolean watchesSecrets(LogtoM2MApp cr) {
+    return cr.getSpec() != null && cr.getSpec().getSecret() != null
+        && cr.getSpec().getSecret().getRotation() != null
+        && cr.getStatus().getCredentials() != null
+        && cr.getStatus().getCredentials().getCurrent() != null;
+  }
+
+  /** Null when the current secret is still in Logto, else what happened to it. */
+  public static String secretsDifference(LogtoM2MApp cr, List<ApplicationSecret> inLogto) {
+    String current = cr.getStatus().getCredentials().getCurrent().getName();
+    return CredentialRotation.find(inLogto, current).isPresent() ? null
+        : "secret " + current + " deleted in Logto";
+  }
 
   /** The role names (LogtoRole references and Logto names) the app should hold. */
   public record ExpectedRoles(Set<String> roleRefs, Set<String> logtoRoleNames) {}

@@ -9,11 +9,13 @@ final class CredentialKeys {
   static final String TOKEN_ENDPOINT = "LOGTO_TOKEN_ENDPOINT";
   static final String APP_ID = "LOGTO_APP_ID";
   static final String APP_SECRET = "LOGTO_APP_SECRET";
+  /** The replaced secret during its grace period, for clients that try both. */
+  static final String APP_SECRET_PREVIOUS = "LOGTO_APP_SECRET_PREVIOUS";
   static final String RESOURCE = "LOGTO_RESOURCE";
   static final String SCOPES = "LOGTO_SCOPES";
 
   static final List<String> ALL =
-      List.of(ENDPOINT, TOKEN_ENDPOINT, APP_ID, APP_SECRET, RESOURCE, SCOPES);
+      List.of(ENDPOINT, TOKEN_ENDPOINT, APP_ID, APP_SECRET, APP_SECRET_PREVIOUS, RESOURCE, SCOPES);
 
   private CredentialKeys() {}
 }

@@ -25,11 +25,23 @@ final class CredentialsSecrets {
 
   private CredentialsSecrets() {}
 
-  /** The app id and secret a Secret holds. */
-  record Credentials(String appId, String appSecret) {
+  /**
+   * The app id and secret a Secret holds, and during a rotation's grace period the secret it
+   * replaced (null otherwise).
+   */
+  record Credentials(String appId, String appSecret, String previousSecret) {
+    Credentials(String appId, String appSecret) {
+      this(appId, appSecret, null);
+    }
+
+    Credentials withoutPrevious() {
+      return new Credentials(appId, appSecret, null);
+    }
+
     @Override
     public String toString() {
-      return "Credentials[appId=" + appId + ", appSecret=***]";
+      return "Credentials[appId=" + appId + ", appSecret=***"
+          + (previousSecret == null ? "" : ", previousSecret=***") + "]";
     }
   }
 
@@ -44,6 +56,9 @@ final class CredentialsSecrets {
     values.put(CredentialKeys.TOKEN_ENDPOINT, logto.tokenEndpoint());
     values.put(CredentialKeys.APP_ID, credentials.appId());
     values.put(CredentialKeys.APP_SECRET, credentials.appSecret());
+    if (credentials.previousSecret() != null) {
+      values.put(CredentialKeys.APP_SECRET_PREVIOUS, credentials.previousSecret());
+    }
     if (grants.size() == 1) {
       var only = grants.entrySet().iterator().next();
       values.put(CredentialKeys.RESOURCE, only.getKey());
@@ -71,19 +86,20 @@ final class CredentialsSecrets {
   }
 
   /**
-   * The credentials an existing Secret holds, if they are intact: both keys present and matching
+   * The credentials an existing Secret holds, if they are intact: the keys present and matching
    * the hash the operator wrote with them.
    */
   static Optional<Credentials> intactCredentials(Secret secret, DesiredApp desired) {
     if (secret == null || secret.getData() == null || secret.getMetadata().getAnnotations() == null) {
       return Optional.empty();
     }
-    String id = decode(secret.getData().get(desired.keyNames().get(CredentialKeys.APP_ID)));
-    String value = decode(secret.getData().get(desired.keyNames().get(CredentialKeys.APP_SECRET)));
+    String id = value(secret, desired, CredentialKeys.APP_ID);
+    String value = value(secret, desired, CredentialKeys.APP_SECRET);
     if (id == null || value == null) {
       return Optional.empty();
     }
-    Credentials credentials = new Credentials(id, value);
+    Credentials credentials =
+        new Credentials(id, value, value(secret, desired, CredentialKeys.APP_SECRET_PREVIOUS));
     String recorded = secret.getMetadata().getAnnotations().get(CREDENTIALS_HASH);
     return hash(credentials).equals(recorded) ? Optional.of(credentials) : Optional.empty();
   }
@@ -100,8 +116,28 @@ final class CredentialsSecrets {
         && desired.getMetadata().getAnnotations().equals(existing.getMetadata().getAnnotations());
   }
 
+  /** The secret values a Secret holds (current and previous), whatever their state. */
+  static java.util.Set<String> secretValues(Secret secret, DesiredApp desired) {
+    java.util.Set<String> values = new java.util.HashSet<>();
+    if (secret != null && secret.getData() != null) {
+      for (String key : List.of(CredentialKeys.APP_SECRET, CredentialKeys.APP_SECRET_PREVIOUS)) {
+        String value = value(secret, desired, key);
+        if (value != null) {
+          values.add(value);
+        }
+      }
+    }
+    return values;
+  }
+
+  private static String value(Secret secret, DesiredApp desired, String key) {
+    return decode(secret.getData().get(desired.keyNames().get(key)));
+  }
+
   private static String hash(Credentials credentials) {
-    return DesiredStateHash.ofText(credentials.appId() + ":" + credentials.appSecret());
+    String text = credentials.appId() + ":" + credentials.appSecret();
+    return DesiredStateHash.ofText(credentials.previousSecret() == null ? text
+        : text + ":" + credentials.previousSecret());
   }
 
   private static String encode(String value) {

@@ -1,5 +1,6 @@
 package io.logto.operator.reconciler.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.logto.operator.crd.app.AppRoleAssignment;
 import io.logto.operator.crd.app.CredentialsSecret;
 import io.logto.operator.crd.app.LogtoM2MApp;
@@ -20,7 +21,10 @@ record DesiredApp(
     String secretName,
     TreeMap<String, String> keyNames,
     TreeMap<String, String> secretLabels,
-    TreeMap<String, String> secretAnnotations) {
+    TreeMap<String, String> secretAnnotations,
+    // Not Logto state: left out of the desired-state hash, so that hashes recorded before the
+    // rotation existed stay valid; a change of it changes the generation anyway.
+    @JsonIgnore RotationPolicy rotation) {
 
   /** The schema's maxItems of spec.roles. */
   static final int MAX_ROLES = 100;
@@ -124,6 +128,8 @@ record DesiredApp(
         checks.add(field, "must not be null");
       }
     }
+    RotationPolicy rotation =
+        RotationPolicy.of(secret.getRotation(), secret.getRolloutRestart(), checks);
     checks.throwIfAny();
     return new DesiredApp(
         spec.getName() == null ? app.getMetadata().getName() : spec.getName(),
@@ -133,6 +139,7 @@ record DesiredApp(
         secretName,
         keyNames,
         new TreeMap<>(secret.getLabels()),
-        new TreeMap<>(secret.getAnnotations()));
+        new TreeMap<>(secret.getAnnotations()),
+        rotation);
   }
 }

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.logto.operator.crd.app.LogtoM2MApp;
@@ -51,24 +52,46 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
   public static final String KIND = "LogtoM2MApp";
   private static final Logger LOG = LoggerFactory.getLogger(M2MAppReconciler.class);
   private static final String BY_ROLE = "byRoleRef";
-  /** Name of the application secret the operator creates when an app has none it can use. */
-  static final String OPERATOR_SECRET_NAME = "logto-operator";
-  private static final String DEFAULT_SECRET_NAME = "Default secret";
 
   private final OwnedObjectWriter writer;
   private final CredentialsVerifier verifier;
+  private final CredentialRotation rotation;
+  private final WorkloadRestarter restarter;
   private final DriftTrigger<LogtoM2MApp> driftTrigger = new DriftTrigger<>();
   private InformerEventSource<LogtoRole, LogtoM2MApp> roles;
 
-  public M2MAppReconciler(OperatorServices services, OwnedObjectWriter writer) {
+  public M2MAppReconciler(OperatorServices services, OwnedObjectWriter writer,
+      WorkloadRestarter restarter) {
     super(services, LogtoM2MAppStatus.class);
     this.writer = writer;
     this.verifier = new CredentialsVerifier(services.logto());
+    this.rotation = new CredentialRotation(services);
+    this.restarter = restarter;
   }
 
   @Override
   protected String kind() {
     return KIND;
+  }
+
+  /**
+   * Which updates of a LogtoM2MApp are worth a reconcile: a new generation (spec), as for every
+   * kind, and also a change of the rotation annotations, which leave the generation alone. Status
+   * writes are not.
+   */
+  public static OnUpdateFilter<LogtoM2MApp> relevantUpdate() {
+    return (updated, old) ->
+        !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+            || !Objects.equals(
+                CredentialRotation.annotation(updated, CredentialRotation.ROTATE_ANNOTATION),
+                CredentialRotation.annotation(old, CredentialRotation.ROTATE_ANNOTATION))
+            || !Objects.equals(
+                CredentialRotation.annotation(updated,
+                    CredentialRotation.REVOKE_PREVIOUS_ANNOTATION),
+                CredentialRotation.annotation(old, CredentialRotation.REVOKE_PREVIOUS_ANNOTATION))
+            || !Objects.equals(updated.getMetadata().getFinalizers(),
+                old.getMetadata().getFinalizers())
+            || updated.isMarkedForDeletion();
   }
 
   public DriftTrigger<LogtoM2MApp> driftTrigger() {
@@ -114,26 +137,25 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     String hash = DesiredStateHash.of(List.of(desired, resolved.idsByRef(), resolved.grants()));
     Optional<Secret> cachedSecret = cachedSecret(session, desired.secretName());
     boolean drifted = services.drift().take(KIND, ResourceID.fromResource(app));
+    Instant now = services.clock().instant();
     boolean unchanged =
         !drifted
             && status.getAppId() != null
             && hash.equals(status.getAppliedHash())
             && Objects.equals(status.getObservedGeneration(), session.generation())
             && Conditions.isTrue(status.getConditions(), Conditions.READY)
-            && Conditions.isTrue(status.getConditions(), Conditions.CREDENTIALS_VERIFIED);
-    if (unchanged) {
-      restoreSecretIfNeeded(session, desired, cachedSecret);
-      return Outcome.synced(readyMessage(status));
+            && Conditions.isTrue(status.getConditions(), Conditions.CREDENTIALS_VERIFIED)
+            && CredentialRotation.dueWithoutLogto(app, status.getCredentials(), now).isEmpty()
+            && !CredentialRotation.retirementDue(app, status.getCredentials(), desired.rotation(),
+                now);
+    if (unchanged && restoreSecretIfNeeded(session, desired, cachedSecret)) {
+      return lookAgainWhenDue(Outcome.synced(readyMessage(status)), session, desired);
     }
     if (cachedSecret.isEmpty()) {
       checkSecretNameIsFree(session, desired);
     }
 
     boolean created = ensureApplication(session, desired);
-    String appId = status.getAppId();
-    CredentialsSecrets.Credentials credentials =
-        new CredentialsSecrets.Credentials(appId, usableSecret(appId));
-
     TreeMap<String, List<String>> grants = new TreeMap<>(resolved.grants());
     Set<String> roleIds = new TreeSet<>(resolved.idsByRef().values());
     for (String name : desired.logtoRoleNames()) {
@@ -143,18 +165,38 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
     ensureRoles(session, roleIds, created);
 
-    writeSecret(session, desired, credentials, grants, cachedSecret);
-    var verdict = verifier.verify(credentials, grants);
+    CredentialRotation.Plan plan = rotation.prepare(session, desired.rotation());
+    Secret written = writeSecret(session, desired, plan.credentials(), grants, cachedSecret);
+    if (plan.rotated()) {
+      // Checkpoint: the new secret is in the Secret; status says so before anything is retired.
+      session.persist();
+    }
+    var verdict = verifier.verify(plan.credentials(), grants);
     status.setConditions(Conditions.set(status.getConditions(), Conditions.CREDENTIALS_VERIFIED,
         verdict.ok(), verdict.reason(), verdict.message(), session.generation(),
         services.clock()));
     if (!verdict.ok()) {
       services.events().warning(app, verdict.reason().name(), verdict.message());
     }
+    Secret[] latest = {written};
+    rotation.finish(session, desired.rotation(), plan, verdict.ok(), written, desired,
+        credentials -> {
+          latest[0] = writeSecret(session, desired, credentials, grants, Optional.of(latest[0]));
+          return credentials;
+        }, restarter);
     status.setAppliedHash(hash);
     reportDriftCorrected(session, drifted);
     Outcome synced = Outcome.synced(readyMessage(status));
-    return verdict.ok() ? synced : synced.withRecheck();
+    return lookAgainWhenDue(verdict.ok() ? synced : synced.withRecheck(), session, desired);
+  }
+
+  /** A rotation or a retirement due later: reconcile again then, without waiting for an event. */
+  private Outcome lookAgainWhenDue(Outcome outcome,
+      SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired) {
+    return CredentialRotation.nextCheck(session.resource(), session.status().getCredentials(),
+            desired.rotation(), services.clock().instant())
+        .map(outcome::lookingAgainIn)
+        .orElse(outcome);
   }
 
   private static String readyMessage(LogtoM2MAppStatus status) {
@@ -290,28 +332,6 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
         "Updated application " + existing.id() + " in Logto (name, description)");
   }
 
-  /** The value of a secret of the app that is valid now; one is created if there is none. */
-  private String usableSecret(String appId) {
-    long now = Instant.now(services.clock()).toEpochMilli();
-    Optional<ApplicationSecret> usable =
-        services.logto().listApplicationSecrets(appId).stream()
-            .filter(s -> s.value() != null && !s.value().isEmpty())
-            .filter(s -> s.expiresAt() == null || s.expiresAt() > now + 60_000)
-            .min(Comparator.comparing((ApplicationSecret s) -> rank(s.name()))
-                .thenComparing(s -> s.createdAt() == null ? 0L : s.createdAt()));
-    if (usable.isPresent()) {
-      return usable.get().value();
-    }
-    return services.logto().createApplicationSecret(appId, OPERATOR_SECRET_NAME, null).value();
-  }
-
-  private static int rank(String secretName) {
-    if (OPERATOR_SECRET_NAME.equals(secretName)) {
-      return 0;
-    }
-    return DEFAULT_SECRET_NAME.equals(secretName) ? 1 : 2;
-  }
-
   private Role externalRole(String name) {
     Role role =
         services.logto().findRoleByName(name)
@@ -366,7 +386,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
   }
 
-  private void writeSecret(
+  /** Writes the Secret if it differs; returns it as the API server holds it. */
+  private Secret writeSecret(
       SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
       DesiredApp desired,
       CredentialsSecrets.Credentials credentials,
@@ -380,20 +401,24 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
     Secret secret =
         CredentialsSecrets.desired(app, desired, credentials, services.connection(), grants);
-    var change = writer.ensure(app, secret, cached, CredentialsSecrets::sameContent);
+    var written = writer.ensure(app, secret, cached, CredentialsSecrets::sameContent);
     status.setSecretName(desired.secretName());
     status.setGrants(grants);
-    if (change != OwnedObjectWriter.Change.NONE) {
+    if (written.change() != OwnedObjectWriter.Change.NONE) {
       services.events().normal(app, "SecretWritten", "Wrote credentials of application "
           + credentials.appId() + " to Secret " + desired.secretName());
     }
+    return written.object();
   }
 
   /**
    * Nothing changed in Logto, but the Secret may have been deleted or edited: restore it, from its
-   * own intact credentials if possible, otherwise from Logto.
+   * own intact credentials if possible, otherwise from the secrets status names in Logto.
+   *
+   * @return false when it cannot be restored that way (the secrets are gone): a full sync must
+   *     replace them
    */
-  private void restoreSecretIfNeeded(
+  private boolean restoreSecretIfNeeded(
       SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
       DesiredApp desired,
       Optional<Secret> cached) {
@@ -407,18 +432,21 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       Secret wanted = CredentialsSecrets.desired(session.resource(), desired, intact.get(),
           services.connection(), grants);
       if (CredentialsSecrets.matches(cached.get(), wanted)) {
-        return;
+        return true;
       }
     }
-    CredentialsSecrets.Credentials credentials =
-        intact.orElseGet(() -> new CredentialsSecrets.Credentials(appId, usableSecret(appId)));
-    writeSecret(session, desired, credentials, grants, cached);
+    Optional<CredentialsSecrets.Credentials> credentials =
+        intact.or(() -> rotation.recorded(appId, status.getCredentials()));
+    if (credentials.isEmpty()) {
+      return false;
+    }
+    writeSecret(session, desired, credentials.get(), grants, cached);
     LOG.info("{} {}/{}: restored Secret {}", KIND, session.namespace(), session.name(),
         desired.secretName());
     services.events().normal(session.resource(), "SecretRestored",
         "Secret " + desired.secretName() + " was missing or edited; restored it");
+    return true;
   }
-
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {

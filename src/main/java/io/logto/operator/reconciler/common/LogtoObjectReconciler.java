@@ -103,7 +103,9 @@ public abstract class LogtoObjectReconciler<
   private UpdateControl<R> schedule(ResourceID id, Outcome outcome) {
     if ((outcome.ready() && !outcome.recheck()) || outcome.reason().isPermanent()) {
       backoff.reset(id);
-      return UpdateControl.noUpdate();
+      return outcome.ready() && outcome.lookAgainIn() != null
+          ? UpdateControl.<R>noUpdate().rescheduleAfter(outcome.lookAgainIn())
+          : UpdateControl.noUpdate();
     }
     Duration delay = backoff.next(id);
     if (outcome.reason() == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {

@@ -26,6 +26,9 @@ public final class OwnedObjectWriter {
     UPDATED
   }
 
+  /** What {@link #ensure} did, and the object as the API server now holds it. */
+  public record Written<T extends HasMetadata>(Change change, T object) {}
+
   /**
    * Makes the object match {@code desired}.
    *
@@ -34,7 +37,7 @@ public final class OwnedObjectWriter {
    * @param sameContent whether an existing object already matches the desired one
    * @throws SyncFailure Conflict when an object of that name exists and is not ours
    */
-  public <T extends HasMetadata> Change ensure(
+  public <T extends HasMetadata> Written<T> ensure(
       HasMetadata owner, T desired, Optional<T> cached, BiPredicate<T, T> sameContent) {
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) desired.getClass();
@@ -43,8 +46,7 @@ public final class OwnedObjectWriter {
     T existing = cached.orElse(null);
     if (existing == null) {
       try {
-        client.resource(desired).create();
-        return Change.CREATED;
+        return new Written<>(Change.CREATED, client.resource(desired).create());
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -65,11 +67,10 @@ public final class OwnedObjectWriter {
         && Objects.equals(
             nullToEmpty(existing.getMetadata().getAnnotations()),
             nullToEmpty(desired.getMetadata().getAnnotations()))) {
-      return Change.NONE;
+      return new Written<>(Change.NONE, existing);
     }
     desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-    client.resource(desired).update();
-    return Change.UPDATED;
+    return new Written<>(Change.UPDATED, client.resource(desired).update());
   }
 
   /** Deletes the object if it exists and is ours; anything else is left alone. */
