@@ -63,8 +63,8 @@ public final class LogtoOperator implements AutoCloseable {
     operator.start();
 
     ResyncService resync =
-        new ResyncService(client, logto, services.drift(), apiResources.driftTrigger(),
-            roles.driftTrigger(), apps.driftTrigger(), settings.watchNamespaces());
+        new ResyncService(client, logto, services.drift(), apiResources.trigger(),
+            roles.trigger(), apps.trigger(), settings.watchNamespaces());
     if (!settings.resyncInterval().isZero()) {
       resync.schedule(settings.resyncInterval());
     }
