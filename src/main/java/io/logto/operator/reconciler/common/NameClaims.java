@@ -7,9 +7,11 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 
@@ -95,16 +97,19 @@ public final class NameClaims<P extends HasMetadata> {
    * objects waiting for the given names.
    */
   public void release(P self, String... names) {
-    String released;
+    Set<String> keys = new LinkedHashSet<>();
     synchronized (this) {
-      released = won.remove(self.getMetadata().getUid());
-    }
-    if (released != null) {
-      wake(self, released);
+      String released = won.remove(self.getMetadata().getUid());
+      if (released != null) {
+        keys.add(released);
+      }
     }
     for (String name : names) {
-      wakeWaitingFor(self, name);
+      if (name != null) {
+        keys.add(key(self.getMetadata().getNamespace(), name));
+      }
     }
+    keys.forEach(key -> wake(self, key));
   }
 
   /** Queues a reconcile of the other objects that ask for {@code name}: it may be free now. */
