@@ -212,6 +212,47 @@ class SiblingConflictTest {
     assertThat(posts(POST_RESOURCES)).isEqualTo(2);
   }
 
+  /**
+   * A loser whose status still says it was about to create the indicator (its own create failed
+   * in an outage, then the sibling created it) neither adopts it nor deletes it when it goes.
+   */
+  @ParameterizedTest(name = "{0} first, then {1}")
+  @CsvSource({"dup1, dup2", "dup2, dup1"})
+  void aLoserWithAStalePendingCreateLeavesTheSiblingsApiResourceAlone(String first,
+      String second) {
+    LogtoApiResource owner = h.create(apiResource(first, "https://stale.api", "read"));
+    String ownerId = h.awaitReady(owner).getStatus().getResourceId();
+    LogtoApiResource loser = h.create(apiResource(second, "https://stale.api", "read"));
+    h.awaitReady(loser, "Conflict");
+    h.k8s.resources(LogtoApiResource.class).inNamespace(NS).withName(second).editStatus(r -> {
+      r.getStatus().setPendingCreate("https://stale.api");
+      return r;
+    });
+
+    h.delete(loser);
+    h.awaitGone(loser);
+    assertThat(h.client.findApiResourceByIndicator("https://stale.api")).get()
+        .extracting(ApiResource::id).isEqualTo(ownerId);
+    assertThat(h.readyReason(owner)).contains("Synced");
+  }
+
+  @ParameterizedTest(name = "{0} first, then {1}")
+  @CsvSource({"role1, role2", "role2, role1"})
+  void aLoserWithAStalePendingCreateLeavesTheSiblingsRoleAlone(String first, String second) {
+    LogtoRole owner = h.create(namedRole(first, "stale"));
+    String ownerId = h.awaitReady(owner).getStatus().getRoleId();
+    LogtoRole loser = h.create(namedRole(second, "stale"));
+    h.awaitReady(loser, "Conflict");
+    h.k8s.resources(LogtoRole.class).inNamespace(NS).withName(second).editStatus(r -> {
+      r.getStatus().setPendingCreate("stale");
+      return r;
+    });
+
+    h.delete(loser);
+    h.awaitGone(loser);
+    assertThat(h.client.findRoleByName("stale")).get().extracting(Role::id).isEqualTo(ownerId);
+  }
+
   // Helpers
 
   private record Outcome<T>(T winner, T loser) {}

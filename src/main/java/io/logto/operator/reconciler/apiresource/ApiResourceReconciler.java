@@ -165,6 +165,8 @@ public final class ApiResourceReconciler
             + ") and no LogtoApiResource owns it; it is left untouched");
       }
       if (owner.get() != session.resource()) {
+        // Not ours after all: a deletion of this object must not remove it by that key.
+        status.setPendingCreate(null);
         throw ownedBySibling(owner.get(), desired);
       }
       // Our own create from an attempt that ended before its id was recorded.
@@ -353,9 +355,12 @@ public final class ApiResourceReconciler
           + "; remove the permission from those roles first");
     }
     String id = status.getResourceId();
-    if (id == null && status.getPendingCreate() != null) {
-      id = services.logto().findApiResourceByIndicator(status.getPendingCreate())
-          .map(ApiResource::id).orElse(null);
+    String pending = status.getPendingCreate();
+    if (id == null && pending != null) {
+      id = services.logto().findApiResourceByIndicator(pending).map(ApiResource::id)
+          .filter(found -> indicatorOwners.owner(resource, true, pending, found)
+              .filter(owner -> owner == resource).isPresent())
+          .orElse(null);
     }
     if (id != null) {
       String doomed = id;

@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
-import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -25,10 +24,6 @@ public final class ReconcileTrigger<P extends HasMetadata> extends AbstractEvent
     if (isRunning() && getEventHandler() != null) {
       getEventHandler().handleEvent(new Event(id));
     }
-  }
-
-  public void triggerAll(Collection<ResourceID> ids) {
-    ids.forEach(this::trigger);
   }
 
   @Override

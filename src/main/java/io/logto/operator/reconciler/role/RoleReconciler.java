@@ -259,6 +259,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
             + ") and no LogtoRole owns it; it is left untouched");
       }
       if (owner.get() != session.resource()) {
+        // Not ours after all: a deletion of this object must not remove it by that name.
+        status.setPendingCreate(null);
         throw ownedBySibling(owner.get(), desired.name());
       }
       // Our own create from an attempt that ended before its id was recorded.
@@ -414,8 +416,12 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
           + "; remove the role from those apps first");
     }
     String id = status.getRoleId();
-    if (id == null && status.getPendingCreate() != null) {
-      id = services.logto().findRoleByName(status.getPendingCreate()).map(Role::id).orElse(null);
+    String pending = status.getPendingCreate();
+    if (id == null && pending != null) {
+      id = services.logto().findRoleByName(pending).map(Role::id)
+          .filter(found -> nameOwners.owner(role, true, pending, found)
+              .filter(owner -> owner == role).isPresent())
+          .orElse(null);
     }
     if (id != null) {
       String doomed = id;
