@@ -105,6 +105,23 @@ class SiblingConflictTest {
         .isEqualTo(takenOver).isNotEqualTo(ownerId);
   }
 
+  @ParameterizedTest(name = "{0} first, then {1}")
+  @CsvSource({"role1, role2", "role2, role1"})
+  void aRoleNameFreedByARenameGoesToTheLogtoRoleThatWaitsForIt(String first, String second) {
+    LogtoRole owner = h.create(namedRole(first, "wanted"));
+    String ownerId = h.awaitReady(owner).getStatus().getRoleId();
+    LogtoRole loser = h.create(namedRole(second, "wanted"));
+    h.awaitReady(loser, "Conflict");
+
+    h.edit(owner, r -> {
+      r.getSpec().setName("renamed");
+      return r;
+    });
+    String loserId = h.awaitReady(loser).getStatus().getRoleId();
+    assertThat(h.client.getRole(ownerId).name()).isEqualTo("renamed");
+    assertThat(h.client.findRoleByName("wanted")).get().extracting(Role::id).isEqualTo(loserId);
+  }
+
   @ParameterizedTest(name = "{0} and {1} applied together")
   @CsvSource({"role1, role2", "role2, role1"})
   void twoLogtoRolesAppliedTogetherWithOneNameNameTheWinner(String a, String b) {
