@@ -19,7 +19,7 @@ import io.logto.operator.reconciler.app.AppDrift;
 import io.logto.operator.reconciler.app.M2MAppReconciler;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DriftQueue;
-import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.common.ReconcileTrigger;
 import io.logto.operator.reconciler.role.RoleDrift;
 import io.logto.operator.reconciler.role.RoleReconciler;
 import java.time.Clock;
@@ -55,9 +55,9 @@ public final class ResyncService implements AutoCloseable {
   private final KubernetesClient client;
   private final LogtoApi logto;
   private final DriftQueue queue;
-  private final DriftTrigger<LogtoApiResource> resourceTrigger;
-  private final DriftTrigger<LogtoRole> roleTrigger;
-  private final DriftTrigger<LogtoM2MApp> appTrigger;
+  private final ReconcileTrigger<LogtoApiResource> resourceTrigger;
+  private final ReconcileTrigger<LogtoRole> roleTrigger;
+  private final ReconcileTrigger<LogtoM2MApp> appTrigger;
   private final Set<String> namespaces;
   private final Clock clock;
   private final ScheduledExecutorService scheduler =
@@ -71,9 +71,9 @@ public final class ResyncService implements AutoCloseable {
       KubernetesClient client,
       LogtoApi logto,
       DriftQueue queue,
-      DriftTrigger<LogtoApiResource> resources,
-      DriftTrigger<LogtoRole> roles,
-      DriftTrigger<LogtoM2MApp> apps,
+      ReconcileTrigger<LogtoApiResource> resources,
+      ReconcileTrigger<LogtoRole> roles,
+      ReconcileTrigger<LogtoM2MApp> apps,
       Set<String> namespaces,
       Clock clock) {
     this.client = client;
@@ -191,7 +191,7 @@ public final class ResyncService implements AutoCloseable {
   }
 
   private <P extends CustomResource<?, ?>> int queue(
-      String kind, P cr, String difference, DriftTrigger<P> trigger) {
+      String kind, P cr, String difference, ReconcileTrigger<P> trigger) {
     if (difference == null) {
       return 0;
     }

@@ -75,8 +75,8 @@ public final class LogtoOperator implements AutoCloseable {
     operator.start();
 
     ResyncService resync =
-        new ResyncService(client, logto, services.drift(), apiResources.driftTrigger(),
-            roles.driftTrigger(), apps.driftTrigger(), settings.watchNamespaces(), clock);
+        new ResyncService(client, logto, services.drift(), apiResources.trigger(),
+            roles.trigger(), apps.trigger(), settings.watchNamespaces(), clock);
     if (!settings.resyncInterval().isZero()) {
       resync.schedule(settings.resyncInterval());
     }

@@ -154,11 +154,13 @@ class BadInputTest {
     // The ConfigMap name is checked before anything is created in Logto.
     all.add(new Case("LogtoApiResource: ConfigMap name of a ConfigMap it does not own",
         n -> configMap(apiResource(n, "https://" + n + ".bad.api", "read"), FOREIGN_CONFIG_MAP),
-        "Conflict", List.of("ConfigMap " + FOREIGN_CONFIG_MAP), true,
+        "Conflict", List.of("spec.configMap.name", "ConfigMap " + FOREIGN_CONFIG_MAP,
+            "not created by the operator"), true,
         x -> assertForeignConfigMapUntouched(x)));
     all.add(new Case("LogtoApiResource: ConfigMap name of another LogtoApiResource's ConfigMap",
         n -> configMap(apiResource(n, "https://" + n + ".bad.api", "read"), CLAIMED_CONFIG_MAP),
-        "Conflict", List.of("ConfigMap " + CLAIMED_CONFIG_MAP), true, x -> {}));
+        "Conflict", List.of("spec.configMap.name: LogtoApiResource " + NS
+            + "/config-owner owns ConfigMap " + CLAIMED_CONFIG_MAP), true, x -> {}));
     all.add(new Case("LogtoApiResource (raw): accessTokenTtl as a numeric string is coerced",
         n -> rawApiResource(n, Map.of("indicator", "https://" + n + ".api",
             "accessTokenTtl", "600")),
@@ -197,18 +199,19 @@ class BadInputTest {
             .toArray(RolePermission[]::new)),
         "spec.permissions", "at most 100"));
     all.add(roleCase("unknown LogtoApiResource", r -> perms(r, permission("no-such-api", "read")))
-        .withReason("WaitingForDependency", "LogtoApiResource no-such-api not found"));
+        .withReason("WaitingForDependency",
+            "LogtoApiResource " + NS + "/no-such-api does not exist"));
     all.add(roleCase("scope the LogtoApiResource does not declare",
         r -> perms(r, permission(KNOWN_API, "read", "delete")))
         .withReason("WaitingForDependency",
-            "scope 'delete' is not declared by LogtoApiResource " + KNOWN_API));
+            "scope 'delete' is not declared by LogtoApiResource " + NS + "/" + KNOWN_API));
     all.add(roleCase("Management API scope outside the allowlist",
         r -> perms(r, indicatorPermission(LogtoSimulator.MANAGEMENT_API_RESOURCE, "all")))
         .withReason("Forbidden", "spec.permissions[0].indicator", "Management API"));
     all.add(roleCase("name of a role that exists in Logto outside the operator", r -> {
       r.getSpec().setName("Logto Management API access");
       return r;
-    }).withReason("Conflict", "already exists in Logto"));
+    }).withReason("Conflict", "spec.name", "already exists in Logto", "no LogtoRole owns it"));
 
     // LogtoM2MApp
     all.add(appCase("empty name", a -> {
@@ -250,13 +253,15 @@ class BadInputTest {
         x -> {}));
     all.add(appCase("Secret name of a Secret it does not own",
         a -> secret(a, s -> s.setName(FOREIGN_SECRET)))
-        .withReason("Conflict", "Secret " + FOREIGN_SECRET, "left untouched")
+        .withReason("Conflict", "spec.secret.name", "Secret " + FOREIGN_SECRET,
+            "not created by the operator", "left untouched")
         .then(BadInputTest::assertForeignSecretUntouched));
     all.add(appCase("Secret name of another LogtoM2MApp's Secret",
         a -> secret(a, s -> s.setName(CLAIMED_SECRET)))
-        .withReason("Conflict", "Secret " + CLAIMED_SECRET));
+        .withReason("Conflict", "spec.secret.name: LogtoM2MApp " + NS
+            + "/secret-owner owns Secret " + CLAIMED_SECRET));
     all.add(appCase("unknown LogtoRole", a -> roles(a, roleRef("no-such-role")))
-        .withReason("WaitingForDependency", "LogtoRole no-such-role not found"));
+        .withReason("WaitingForDependency", "LogtoRole " + NS + "/no-such-role does not exist"));
     all.add(appCase("Logto role outside the allowlist",
         a -> roles(a, logtoRole("Logto Management API access")))
         .withReason("Forbidden", "spec.roles", "logtoRoleName"));

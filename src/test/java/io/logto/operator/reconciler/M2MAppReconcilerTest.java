@@ -129,10 +129,24 @@ class M2MAppReconcilerTest {
     h.create(a);
 
     h.awaitReady(a, "Conflict");
-    assertThat(h.readyReasonMessage(a)).contains("Secret taken");
+    assertThat(h.readyReasonMessage(a)).isEqualTo("spec.secret.name: Secret taken already exists"
+        + " and was not created by the operator; it is left untouched (choose another name)");
+    assertThat(h.simulator.callCounts()).doesNotContainKey("POST /api/applications");
     assertThat(h.simulator.applicationCount()).isZero();
     Secret untouched = h.secret("taken");
     assertThat(untouched.getMetadata().getLabels()).isNullOrEmpty();
+  }
+
+  @Test
+  void aMissingRoleIsNamedOnceAndTheAppWaitsForIt() {
+    h = OperatorHarness.start();
+    LogtoM2MApp app = h.create(app("waiting", "nsrole"));
+    h.awaitReady(app, "WaitingForDependency");
+    assertThat(h.readyReasonMessage(app)).isEqualTo("LogtoRole default/nsrole does not exist");
+    assertThat(h.simulator.applicationCount()).isZero();
+
+    h.create(role("nsrole"));
+    h.awaitReady(app);
   }
 
   @Test

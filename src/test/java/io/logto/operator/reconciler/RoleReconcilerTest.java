@@ -38,7 +38,8 @@ class RoleReconcilerTest {
     h = OperatorHarness.start();
     LogtoRole reader = h.create(role("reader", permission("shop", "read", "write")));
     h.awaitReady(reader, "WaitingForDependency");
-    assertThat(h.readyReasonMessage(reader)).contains("LogtoApiResource shop");
+    assertThat(h.readyReasonMessage(reader))
+        .isEqualTo("LogtoApiResource default/shop does not exist");
     assertThat(h.simulator.roleCount()).isZero();
 
     h.create(apiResource("shop", "https://shop.api", "read", "write", "admin"));

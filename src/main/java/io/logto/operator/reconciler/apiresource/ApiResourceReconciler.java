@@ -18,13 +18,16 @@ import io.logto.operator.logto.model.NewApiResource;
 import io.logto.operator.logto.model.Scope;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
-import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.common.LogtoKeyOwners;
 import io.logto.operator.reconciler.common.LogtoObjectReconciler;
-import io.logto.operator.reconciler.common.NotFound;
 import io.logto.operator.reconciler.common.ManagedLabels;
+import io.logto.operator.reconciler.common.NameClaims;
+import io.logto.operator.reconciler.common.NotFound;
+import io.logto.operator.reconciler.common.ObjectNames;
 import io.logto.operator.reconciler.common.OperatorServices;
 import io.logto.operator.reconciler.common.Outcome;
 import io.logto.operator.reconciler.common.OwnedObjectWriter;
+import io.logto.operator.reconciler.common.ReconcileTrigger;
 import io.logto.operator.reconciler.common.SyncFailure;
 import io.logto.operator.reconciler.common.SyncSession;
 import io.logto.operator.reconciler.role.RoleReferences;
@@ -48,9 +51,19 @@ public final class ApiResourceReconciler
 
   public static final String KIND = "LogtoApiResource";
   private static final Logger LOG = LoggerFactory.getLogger(ApiResourceReconciler.class);
+  private static final String INDICATOR_FIELD = "spec.indicator";
+  private static final String CONFIG_MAP_FIELD = "spec.configMap.name";
 
   private final OwnedObjectWriter writer;
-  private final DriftTrigger<LogtoApiResource> driftTrigger = new DriftTrigger<>();
+  private final ReconcileTrigger<LogtoApiResource> trigger = new ReconcileTrigger<>();
+  private final LogtoKeyOwners<LogtoApiResource> indicatorOwners =
+      new LogtoKeyOwners<>("byIndicator", ApiResourceReconciler::indicatorOf,
+          r -> r.getStatus() == null ? null : r.getStatus().getResourceId(),
+          r -> r.getStatus() == null ? null : r.getStatus().getPendingCreate(),
+          ApiResourceReconciler::retainsOnDeletion, trigger);
+  private final NameClaims<LogtoApiResource> configMapNames =
+      new NameClaims<>("byConfigMapName", ApiResourceReconciler::configMapNameOf,
+          ApiResourceReconciler::holdsConfigMap, trigger);
   private InformerEventSource<LogtoRole, LogtoApiResource> roles;
 
   public ApiResourceReconciler(OperatorServices services, OwnedObjectWriter writer) {
@@ -63,13 +76,15 @@ public final class ApiResourceReconciler
     return KIND;
   }
 
-  public DriftTrigger<LogtoApiResource> driftTrigger() {
-    return driftTrigger;
+  public ReconcileTrigger<LogtoApiResource> trigger() {
+    return trigger;
   }
 
   @Override
   public List<EventSource<?, LogtoApiResource>> prepareEventSources(
       EventSourceContext<LogtoApiResource> context) {
+    indicatorOwners.register(context.getPrimaryCache());
+    configMapNames.register(context.getPrimaryCache());
     var configMaps =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, LogtoApiResource.class)
@@ -88,7 +103,7 @@ public final class ApiResourceReconciler
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(configMaps, roles, driftTrigger);
+    return List.of(configMaps, roles, trigger);
   }
 
   @Override
@@ -110,7 +125,7 @@ public final class ApiResourceReconciler
             && Objects.equals(status.getObservedGeneration(), session.generation())
             && Conditions.isTrue(status.getConditions(), Conditions.READY);
     if (!unchanged) {
-      checkConfigMapNameIsFree(session, desired);
+      claimConfigMapName(session, desired);
       ApiResource logtoResource = ensureResource(session, desired);
       status.setScopeIds(ensureScopes(session, logtoResource.id(), desired));
       status.setAppliedHash(hash);
@@ -141,10 +156,18 @@ public final class ApiResourceReconciler
     }
     Optional<ApiResource> found = services.logto().findApiResourceByIndicator(desired.indicator());
     if (found.isPresent()) {
-      if (!desired.indicator().equals(status.getPendingCreate())) {
-        throw SyncFailure.conflict("an API resource with indicator " + desired.indicator()
-            + " already exists in Logto (id " + found.get().id()
-            + ") and was not created by this object; it is left untouched");
+      boolean mayBeOurs = desired.indicator().equals(status.getPendingCreate());
+      Optional<LogtoApiResource> owner = indicatorOwners.owner(session.resource(), mayBeOurs,
+          desired.indicator(), found.get().id());
+      if (owner.isEmpty()) {
+        throw SyncFailure.conflict(INDICATOR_FIELD + ": an API resource with indicator "
+            + desired.indicator() + " already exists in Logto (id " + found.get().id()
+            + ") and no LogtoApiResource owns it; it is left untouched");
+      }
+      if (owner.get() != session.resource()) {
+        // Not ours after all: a deletion of this object must not remove it by that key.
+        status.setPendingCreate(null);
+        throw ownedBySibling(owner.get(), desired);
       }
       // Our own create from an attempt that ended before its id was recorded.
       status.setResourceId(found.get().id());
@@ -169,8 +192,7 @@ public final class ApiResourceReconciler
     } catch (LogtoException e) {
       if (e.isConflict()) {
         status.setPendingCreate(null);
-        throw SyncFailure.conflict("an API resource with indicator " + desired.indicator()
-            + " was created in Logto by someone else meanwhile; it is left untouched");
+        throw createdMeanwhile(session, desired);
       }
       throw e;
     }
@@ -181,6 +203,23 @@ public final class ApiResourceReconciler
     services.events().normal(session.resource(), "Created",
         "Created API resource " + desired.indicator() + " in Logto (id " + created.id() + ")");
     return created;
+  }
+
+  /** Logto refused our create: another object has the indicator since we looked. */
+  private SyncFailure createdMeanwhile(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
+    String id = services.logto().findApiResourceByIndicator(desired.indicator())
+        .map(ApiResource::id).orElse(null);
+    return indicatorOwners.owner(session.resource(), false, desired.indicator(), id)
+        .map(owner -> ownedBySibling(owner, desired))
+        .orElseGet(() -> SyncFailure.conflict(INDICATOR_FIELD + ": an API resource with"
+            + " indicator " + desired.indicator() + " was created in Logto meanwhile by someone"
+            + " else (no LogtoApiResource owns it); it is left untouched"));
+  }
+
+  private static SyncFailure ownedBySibling(LogtoApiResource owner, DesiredApiResource desired) {
+    return SyncFailure.conflictWithSibling(INDICATOR_FIELD + ": " + ObjectNames.of(owner)
+        + " owns " + desired.indicator() + "; it is left untouched (choose another indicator)");
   }
 
   private ApiResource updateIfChanged(
@@ -249,17 +288,19 @@ public final class ApiResourceReconciler
     return ids;
   }
 
-  /** Before creating anything in Logto, make sure the ConfigMap's name is not someone else's. */
-  private void checkConfigMapNameIsFree(
+  /**
+   * Before creating anything in Logto, make sure this object may write the ConfigMap it names:
+   * no one else's exists, and no other LogtoApiResource naming it goes first.
+   */
+  private void claimConfigMapName(
       SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
-    ConfigMap existing =
-        session.context().getClient().configMaps().inNamespace(session.namespace())
-            .withName(desired.configMapName()).get();
-    if (existing != null && !ManagedLabels.isOwnedBy(existing, session.resource())) {
-      throw SyncFailure.conflict("ConfigMap " + desired.configMapName()
-          + " already exists and was not created by this LogtoApiResource; it is left untouched"
-          + " (set spec.configMap.name to another name)");
-    }
+    writer.checkNotTaken(ConfigMap.class, session.resource(), session.namespace(),
+        desired.configMapName(), CONFIG_MAP_FIELD);
+    configMapNames.claim(session.resource(), desired.configMapName()).ifPresent(winner -> {
+      throw SyncFailure.conflictWithSibling(CONFIG_MAP_FIELD + ": " + ObjectNames.of(winner)
+          + " owns ConfigMap " + desired.configMapName()
+          + "; it is left untouched (choose another name)");
+    });
   }
 
   private void ensureConfigMap(
@@ -269,6 +310,7 @@ public final class ApiResourceReconciler
     String previous = status.getConfigMapName();
     if (previous != null && !previous.equals(desired.configMapName())) {
       writer.deleteIfOwned(ConfigMap.class, resource, session.namespace(), previous);
+      configMapNames.wakeWaitingFor(resource, previous);
     }
     var cached =
         session.context().getSecondaryResources(ConfigMap.class).stream()
@@ -278,18 +320,31 @@ public final class ApiResourceReconciler
         resource,
         ApiConfigMaps.desired(resource, desired, services.connection()),
         cached,
-        ApiConfigMaps::sameContent);
+        ApiConfigMaps::sameContent,
+        CONFIG_MAP_FIELD);
     status.setConfigMapName(desired.configMapName());
   }
 
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
+    DeleteOutcome outcome = removeFromLogto(session);
+    if (outcome.done()) {
+      LogtoApiResource resource = session.resource();
+      configMapNames.release(resource, session.status().getConfigMapName(),
+          configMapNameOf(resource));
+      indicatorOwners.wakeWaitingFor(resource, indicatorOf(resource));
+    }
+    return outcome;
+  }
+
+  private DeleteOutcome removeFromLogto(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
     LogtoApiResource resource = session.resource();
     LogtoApiResourceStatus status = session.status();
     writer.deleteIfOwned(ConfigMap.class, resource, session.namespace(),
         status.getConfigMapName());
-    if (resource.getSpec() != null && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+    if (retainsOnDeletion(resource)) {
       services.events().normal(resource, "Retained",
           "Left API resource " + status.getResourceId() + " in Logto (deletionPolicy Retain)");
       return DeleteOutcome.removed();
@@ -300,9 +355,12 @@ public final class ApiResourceReconciler
           + "; remove the permission from those roles first");
     }
     String id = status.getResourceId();
-    if (id == null && status.getPendingCreate() != null) {
-      id = services.logto().findApiResourceByIndicator(status.getPendingCreate())
-          .map(ApiResource::id).orElse(null);
+    String pending = status.getPendingCreate();
+    if (id == null && pending != null) {
+      id = services.logto().findApiResourceByIndicator(pending).map(ApiResource::id)
+          .filter(found -> indicatorOwners.owner(resource, true, pending, found)
+              .filter(owner -> owner == resource).isPresent())
+          .orElse(null);
     }
     if (id != null) {
       String doomed = id;
@@ -311,6 +369,36 @@ public final class ApiResourceReconciler
       services.events().normal(resource, "Deleted", "Deleted API resource " + id + " from Logto");
     }
     return DeleteOutcome.removed();
+  }
+
+  private static String indicatorOf(LogtoApiResource resource) {
+    return resource.getSpec() == null ? null : resource.getSpec().getIndicator();
+  }
+
+  private static boolean retainsOnDeletion(LogtoApiResource resource) {
+    return resource.getSpec() != null
+        && resource.getSpec().getDeletionPolicy() == DeletionPolicy.Retain;
+  }
+
+  /** The ConfigMap name of a valid spec; an invalid one claims nothing. */
+  private static String configMapNameOf(LogtoApiResource resource) {
+    try {
+      return DesiredApiResource.of(resource).configMapName();
+    } catch (SyncFailure invalid) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether status shows that the object holds the ConfigMap name: it wrote it, or its API
+   * resource is being or was created and the ConfigMap is not written yet.
+   */
+  private static boolean holdsConfigMap(LogtoApiResource resource, String name) {
+    LogtoApiResourceStatus status = resource.getStatus();
+    return status != null
+        && (name.equals(status.getConfigMapName())
+            || status.getPendingCreate() != null
+            || (status.getResourceId() != null && status.getConfigMapName() == null));
   }
 
   private List<String> referencingRoles(LogtoApiResource resource) {

@@ -1,5 +1,6 @@
 package io.logto.operator.reconciler.app;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -20,12 +21,14 @@ import io.logto.operator.logto.model.Role;
 import io.logto.operator.logto.model.Scope;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
-import io.logto.operator.reconciler.common.DriftTrigger;
 import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import io.logto.operator.reconciler.common.NameClaims;
 import io.logto.operator.reconciler.common.NotFound;
+import io.logto.operator.reconciler.common.ObjectNames;
 import io.logto.operator.reconciler.common.OperatorServices;
 import io.logto.operator.reconciler.common.Outcome;
 import io.logto.operator.reconciler.common.OwnedObjectWriter;
+import io.logto.operator.reconciler.common.ReconcileTrigger;
 import io.logto.operator.reconciler.common.ReferenceIndex;
 import io.logto.operator.reconciler.common.SyncFailure;
 import io.logto.operator.reconciler.common.SyncSession;
@@ -52,12 +55,16 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
   public static final String KIND = "LogtoM2MApp";
   private static final Logger LOG = LoggerFactory.getLogger(M2MAppReconciler.class);
   private static final String BY_ROLE = "byRoleRef";
+  private static final String SECRET_FIELD = "spec.secret.name";
 
   private final OwnedObjectWriter writer;
   private final CredentialsVerifier verifier;
   private final CredentialRotation rotation;
   private final WorkloadRestarter restarter;
-  private final DriftTrigger<LogtoM2MApp> driftTrigger = new DriftTrigger<>();
+  private final ReconcileTrigger<LogtoM2MApp> trigger = new ReconcileTrigger<>();
+  private final NameClaims<LogtoM2MApp> secretNames =
+      new NameClaims<>("bySecretName", M2MAppReconciler::secretNameOf,
+          M2MAppReconciler::holdsSecret, trigger);
   private InformerEventSource<LogtoRole, LogtoM2MApp> roles;
 
   public M2MAppReconciler(OperatorServices services, OwnedObjectWriter writer,
@@ -94,14 +101,15 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
             || updated.isMarkedForDeletion();
   }
 
-  public DriftTrigger<LogtoM2MApp> driftTrigger() {
-    return driftTrigger;
+  public ReconcileTrigger<LogtoM2MApp> trigger() {
+    return trigger;
   }
 
   @Override
   public List<EventSource<?, LogtoM2MApp>> prepareEventSources(
       EventSourceContext<LogtoM2MApp> context) {
     ReferenceIndex.register(context.getPrimaryCache(), BY_ROLE, AppReferences::roleNames);
+    secretNames.register(context.getPrimaryCache());
     roles =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(LogtoRole.class, LogtoM2MApp.class)
@@ -116,7 +124,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(LogtoM2MApp.class))
                 .build(),
             context);
-    return List.of(roles, secrets, driftTrigger);
+    return List.of(roles, secrets, trigger);
   }
 
   /** Role ids by LogtoRole name, and the scopes those roles hold by indicator. */
@@ -152,7 +160,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       return lookAgainWhenDue(Outcome.synced(readyMessage(status)), session, desired);
     }
     if (cachedSecret.isEmpty()) {
-      checkSecretNameIsFree(session, desired);
+      claimSecretName(session, desired);
     }
 
     boolean created = ensureApplication(session, desired);
@@ -209,10 +217,10 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     TreeMap<String, String> ids = new TreeMap<>();
     TreeMap<String, List<String>> grants = new TreeMap<>();
     for (String ref : desired.roleRefs()) {
+      String named = ObjectNames.of(HasMetadata.getKind(LogtoRole.class), session.namespace(), ref);
       LogtoRole role =
           roles.get(new ResourceID(ref, session.namespace()))
-              .orElseThrow(() -> SyncFailure.waitingFor(
-                  "LogtoRole " + ref + " not found in namespace " + session.namespace()));
+              .orElseThrow(() -> SyncFailure.waitingFor(named + " does not exist"));
       var rs = role.getStatus();
       boolean ready =
           rs != null
@@ -220,7 +228,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
               && Conditions.isTrue(rs.getConditions(), Conditions.READY)
               && Objects.equals(rs.getObservedGeneration(), role.getMetadata().getGeneration());
       if (!ready) {
-        throw SyncFailure.waitingFor("LogtoRole " + ref + " is not ready");
+        throw SyncFailure.waitingFor(named + " is not ready");
       }
       ids.put(ref, rs.getRoleId());
       mergeGrants(grants, rs.getGrants());
@@ -245,19 +253,40 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
         .findFirst();
   }
 
-  /** Before creating anything in Logto, make sure the Secret's name is not someone else's. */
-  private void checkSecretNameIsFree(
+  /**
+   * Before creating anything in Logto, make sure this app's credentials can land: no one else's
+   * Secret has the name, and no other LogtoM2MApp naming it goes first.
+   */
+  private void claimSecretName(
       SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired) {
-    Secret existing =
-        session.context().getClient().secrets().inNamespace(session.namespace())
-            .withName(desired.secretName()).get();
-    if (existing != null
-        && !io.logto.operator.reconciler.common.ManagedLabels.isOwnedBy(existing,
-            session.resource())) {
-      throw SyncFailure.conflict("Secret " + desired.secretName()
-          + " already exists and was not created by this LogtoM2MApp; it is left untouched"
-          + " (set spec.secret.name to another name)");
+    writer.checkNotTaken(Secret.class, session.resource(), session.namespace(),
+        desired.secretName(), SECRET_FIELD);
+    secretNames.claim(session.resource(), desired.secretName()).ifPresent(winner -> {
+      throw SyncFailure.conflictWithSibling(SECRET_FIELD + ": " + ObjectNames.of(winner)
+          + " owns Secret " + desired.secretName()
+          + "; it is left untouched (choose another name)");
+    });
+  }
+
+  /** The Secret name of a valid spec; an invalid one claims nothing. */
+  private static String secretNameOf(LogtoM2MApp app) {
+    try {
+      return DesiredApp.of(app).secretName();
+    } catch (SyncFailure invalid) {
+      return null;
     }
+  }
+
+  /**
+   * Whether status shows that the app holds the Secret name: it wrote it, or its application is
+   * being or was created in Logto and the credentials have not landed yet.
+   */
+  private static boolean holdsSecret(LogtoM2MApp app, String name) {
+    LogtoM2MAppStatus status = app.getStatus();
+    return status != null
+        && (name.equals(status.getSecretName())
+            || status.getPendingCreate() != null
+            || (status.getAppId() != null && status.getSecretName() == null));
   }
 
   /** Makes the application exist with the desired name and description; true if just created. */
@@ -398,10 +427,12 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     String previous = status.getSecretName();
     if (previous != null && !previous.equals(desired.secretName())) {
       writer.deleteIfOwned(Secret.class, app, session.namespace(), previous);
+      secretNames.wakeWaitingFor(app, previous);
     }
     Secret secret =
         CredentialsSecrets.desired(app, desired, credentials, services.connection(), grants);
-    var written = writer.ensure(app, secret, cached, CredentialsSecrets::sameContent);
+    var written =
+        writer.ensure(app, secret, cached, CredentialsSecrets::sameContent, SECRET_FIELD);
     status.setSecretName(desired.secretName());
     status.setGrants(grants);
     if (written.change() != OwnedObjectWriter.Change.NONE) {
@@ -450,6 +481,15 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
+    DeleteOutcome outcome = removeFromLogto(session);
+    if (outcome.done()) {
+      secretNames.release(session.resource(), session.status().getSecretName(),
+          DesiredApp.secretNameOf(session.resource()));
+    }
+    return outcome;
+  }
+
+  private DeleteOutcome removeFromLogto(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
     LogtoM2MApp app = session.resource();
     LogtoM2MAppStatus status = session.status();
     String secretName = status.getSecretName();

@@ -101,7 +101,7 @@ public abstract class LogtoObjectReconciler<
   }
 
   private UpdateControl<R> schedule(ResourceID id, Outcome outcome) {
-    if ((outcome.ready() && !outcome.recheck()) || outcome.reason().isPermanent()) {
+    if (!outcome.recheck() && (outcome.ready() || outcome.reason().isPermanent())) {
       backoff.reset(id);
       return outcome.ready() && outcome.lookAgainIn() != null
           ? UpdateControl.<R>noUpdate().rescheduleAfter(outcome.lookAgainIn())

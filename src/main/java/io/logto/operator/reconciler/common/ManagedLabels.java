@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /** Labels and owner references that mark the Secrets and ConfigMaps the operator writes. */
 public final class ManagedLabels {
@@ -25,6 +26,16 @@ public final class ManagedLabels {
         .withController(true)
         .withBlockOwnerDeletion(false)
         .build();
+  }
+
+  /** The custom resource that controls an object the operator wrote, if it carries our label. */
+  public static Optional<OwnerReference> controllerOf(HasMetadata object) {
+    var labels = object.getMetadata().getLabels();
+    List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+    if (labels == null || !OPERATOR.equals(labels.get(MANAGED_BY)) || refs == null) {
+      return Optional.empty();
+    }
+    return refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst();
   }
 
   /** Whether {@code object} carries our label and a controller reference to {@code owner}. */

@@ -4,7 +4,8 @@ package io.logto.operator.reconciler.common;
  * How a reconcile ended, as the Ready condition will say.
  *
  * @param recheck whether to look again later although nothing failed (e.g. a credentials check
- *     that did not pass yet), with the backoff
+ *     that did not pass yet) or the failure is permanent (a conflict with another object), with
+ *     the backoff
  * @param lookAgainIn when something is due by the clock (a scheduled rotation), how soon to
  *     reconcile again; null for never
  */
@@ -20,7 +21,7 @@ public record Outcome(boolean ready, Reason reason, String message, boolean rech
   }
 
   public static Outcome failed(SyncFailure failure) {
-    return new Outcome(false, failure.reason(), failure.getMessage(), false);
+    return new Outcome(false, failure.reason(), failure.getMessage(), failure.recheck());
   }
 
   public Outcome withRecheck() {

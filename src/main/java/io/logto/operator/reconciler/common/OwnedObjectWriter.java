@@ -1,6 +1,7 @@
 package io.logto.operator.reconciler.common;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Objects;
@@ -35,10 +36,12 @@ public final class OwnedObjectWriter {
    * @param cached the object from the operator's (label-filtered) cache, if it is there; a miss
    *     is not read again: the create then fails with 409 if a foreign object has the name
    * @param sameContent whether an existing object already matches the desired one
+   * @param field the spec field that names the object, for the Conflict message
    * @throws SyncFailure Conflict when an object of that name exists and is not ours
    */
   public <T extends HasMetadata> Written<T> ensure(
-      HasMetadata owner, T desired, Optional<T> cached, BiPredicate<T, T> sameContent) {
+      HasMetadata owner, T desired, Optional<T> cached, BiPredicate<T, T> sameContent,
+      String field) {
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) desired.getClass();
     String namespace = desired.getMetadata().getNamespace();
@@ -58,9 +61,7 @@ public final class OwnedObjectWriter {
       }
     }
     if (!ManagedLabels.isOwnedBy(existing, owner)) {
-      throw SyncFailure.conflict(
-          desired.getKind() + " " + name + " already exists and was not created by this "
-              + owner.getKind() + "; it is left untouched (choose another name)");
+      throw taken(existing, owner, field);
     }
     if (sameContent.test(existing, desired)
         && Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())
@@ -71,6 +72,38 @@ public final class OwnedObjectWriter {
     }
     desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
     return new Written<>(Change.UPDATED, client.resource(desired).update());
+  }
+
+  /**
+   * Throws Conflict when an object of that name exists and is not {@code owner}'s: checked before
+   * anything is created in Logto. Reads the API server, as the cache holds only what we wrote.
+   */
+  public <T extends HasMetadata> void checkNotTaken(
+      Class<T> type, HasMetadata owner, String namespace, String name, String field) {
+    T existing = client.resources(type).inNamespace(namespace).withName(name).get();
+    if (existing != null && !ManagedLabels.isOwnedBy(existing, owner)) {
+      throw taken(existing, owner, field);
+    }
+  }
+
+  /** The Conflict for an object someone else has: another custom resource, or nothing we know. */
+  private static SyncFailure taken(HasMetadata existing, HasMetadata owner, String field) {
+    String namespace = existing.getMetadata().getNamespace();
+    String what = HasMetadata.getKind(existing.getClass()) + " " + existing.getMetadata().getName();
+    Optional<OwnerReference> controller = ManagedLabels.controllerOf(existing);
+    if (controller.isEmpty()) {
+      return SyncFailure.conflict(field + ": " + what + " already exists and was not created by"
+          + " the operator; it is left untouched (choose another name)");
+    }
+    OwnerReference ref = controller.get();
+    String other = ObjectNames.of(ref.getKind(), namespace, ref.getName());
+    if (ref.getKind().equals(owner.getKind())
+        && ref.getName().equals(owner.getMetadata().getName())) {
+      return SyncFailure.conflictWithSibling(field + ": " + what + " belongs to an earlier "
+          + other + " (another uid); it is left untouched until Kubernetes removes it");
+    }
+    return SyncFailure.conflictWithSibling(field + ": " + other + " owns " + what
+        + "; it is left untouched (choose another name)");
   }
 
   /** Deletes the object if it exists and is ours; anything else is left alone. */

@@ -11,14 +11,25 @@ public final class SyncFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final Reason reason;
+  private final boolean recheck;
 
   private SyncFailure(Reason reason, String message, Throwable cause) {
+    this(reason, message, cause, false);
+  }
+
+  private SyncFailure(Reason reason, String message, Throwable cause, boolean recheck) {
     super(message, cause, false, false);
     this.reason = reason;
+    this.recheck = recheck;
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /** Whether to look again later although the reason is permanent. */
+  public boolean recheck() {
+    return recheck;
   }
 
   public static SyncFailure invalidSpec(String message) {
@@ -31,6 +42,15 @@ public final class SyncFailure extends RuntimeException {
 
   public static SyncFailure conflict(String message) {
     return new SyncFailure(Reason.Conflict, message, null);
+  }
+
+  /**
+   * A conflict with another custom resource of the operator. That object may let go without any
+   * event reaching this one (it changes its spec, or never gets to write what it claims), so the
+   * conflict is looked at again with backoff; the usual wake-up is the other object's deletion.
+   */
+  public static SyncFailure conflictWithSibling(String message) {
+    return new SyncFailure(Reason.Conflict, message, null, true);
   }
 
   public static SyncFailure forbidden(String message) {

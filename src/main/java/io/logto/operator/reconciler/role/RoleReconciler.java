@@ -1,5 +1,6 @@
 package io.logto.operator.reconciler.role;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -19,11 +20,13 @@ import io.logto.operator.logto.model.Scope;
 import io.logto.operator.reconciler.app.AppReferences;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
-import io.logto.operator.reconciler.common.DriftTrigger;
+import io.logto.operator.reconciler.common.LogtoKeyOwners;
 import io.logto.operator.reconciler.common.LogtoObjectReconciler;
 import io.logto.operator.reconciler.common.NotFound;
+import io.logto.operator.reconciler.common.ObjectNames;
 import io.logto.operator.reconciler.common.OperatorServices;
 import io.logto.operator.reconciler.common.Outcome;
+import io.logto.operator.reconciler.common.ReconcileTrigger;
 import io.logto.operator.reconciler.common.ReferenceIndex;
 import io.logto.operator.reconciler.common.SyncFailure;
 import io.logto.operator.reconciler.common.SyncSession;
@@ -46,8 +49,14 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
   public static final String KIND = "LogtoRole";
   private static final Logger LOG = LoggerFactory.getLogger(RoleReconciler.class);
   private static final String BY_RESOURCE = "byResourceRef";
+  private static final String NAME_FIELD = "spec.name";
 
-  private final DriftTrigger<LogtoRole> driftTrigger = new DriftTrigger<>();
+  private final ReconcileTrigger<LogtoRole> trigger = new ReconcileTrigger<>();
+  private final LogtoKeyOwners<LogtoRole> nameOwners =
+      new LogtoKeyOwners<>("byRoleName", RoleReconciler::roleNameOf,
+          r -> r.getStatus() == null ? null : r.getStatus().getRoleId(),
+          r -> r.getStatus() == null ? null : r.getStatus().getPendingCreate(),
+          RoleReconciler::retainsOnDeletion, trigger);
   private InformerEventSource<LogtoApiResource, LogtoRole> resources;
   private InformerEventSource<LogtoM2MApp, LogtoRole> apps;
 
@@ -60,14 +69,15 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     return KIND;
   }
 
-  public DriftTrigger<LogtoRole> driftTrigger() {
-    return driftTrigger;
+  public ReconcileTrigger<LogtoRole> trigger() {
+    return trigger;
   }
 
   @Override
   public List<EventSource<?, LogtoRole>> prepareEventSources(
       EventSourceContext<LogtoRole> context) {
     ReferenceIndex.register(context.getPrimaryCache(), BY_RESOURCE, RoleReferences::resourceNames);
+    nameOwners.register(context.getPrimaryCache());
     resources =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(LogtoApiResource.class, LogtoRole.class)
@@ -86,7 +96,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(resources, apps, driftTrigger);
+    return List.of(resources, apps, trigger);
   }
 
   @Override
@@ -152,10 +162,11 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
         continue;
       }
       String ref = permission.resourceRef();
+      String named =
+          ObjectNames.of(HasMetadata.getKind(LogtoApiResource.class), session.namespace(), ref);
       LogtoApiResource resource =
           resources.get(new ResourceID(ref, session.namespace()))
-              .orElseThrow(() -> SyncFailure.waitingFor(
-                  "LogtoApiResource " + ref + " not found in namespace " + session.namespace()));
+              .orElseThrow(() -> SyncFailure.waitingFor(named + " does not exist"));
       var rs = resource.getStatus();
       boolean ready =
           rs != null
@@ -163,14 +174,13 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
               && Conditions.isTrue(rs.getConditions(), Conditions.READY)
               && Objects.equals(rs.getObservedGeneration(), resource.getMetadata().getGeneration());
       if (!ready) {
-        throw SyncFailure.waitingFor("LogtoApiResource " + ref + " is not ready");
+        throw SyncFailure.waitingFor(named + " is not ready");
       }
       Map<String, String> ids = new TreeMap<>();
       for (String scope : permission.scopes()) {
         String id = rs.getScopeIds().get(scope);
         if (id == null) {
-          throw SyncFailure.waitingFor(
-              "scope '" + scope + "' is not declared by LogtoApiResource " + ref);
+          throw SyncFailure.waitingFor("scope '" + scope + "' is not declared by " + named);
         }
         ids.put(scope, id);
       }
@@ -240,11 +250,20 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     }
     Optional<Role> found = services.logto().findRoleByName(desired.name());
     if (found.isPresent()) {
-      if (!desired.name().equals(status.getPendingCreate())) {
-        throw SyncFailure.conflict("a role named '" + desired.name()
+      boolean mayBeOurs = desired.name().equals(status.getPendingCreate());
+      Optional<LogtoRole> owner =
+          nameOwners.owner(session.resource(), mayBeOurs, desired.name(), found.get().id());
+      if (owner.isEmpty()) {
+        throw SyncFailure.conflict(NAME_FIELD + ": a role named '" + desired.name()
             + "' already exists in Logto (id " + found.get().id()
-            + ") and was not created by this object; it is left untouched");
+            + ") and no LogtoRole owns it; it is left untouched");
       }
+      if (owner.get() != session.resource()) {
+        // Not ours after all: a deletion of this object must not remove it by that name.
+        status.setPendingCreate(null);
+        throw ownedBySibling(owner.get(), desired.name());
+      }
+      // Our own create from an attempt that ended before its id was recorded.
       status.setRoleId(found.get().id());
       status.setPendingCreate(null);
       updateIfChanged(session, found.get(), desired);
@@ -289,8 +308,9 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     } catch (LogtoException e) {
       if (e.isConflict()) {
         status.setPendingCreate(null);
-        throw SyncFailure.conflict("a role named '" + desired.name()
-            + "' was created in Logto by someone else meanwhile; it is left untouched");
+        throw nameTaken(session, desired.name(), "a role named '" + desired.name()
+            + "' was created in Logto meanwhile by someone else (no LogtoRole owns it); it is"
+            + " left untouched");
       }
       throw e;
     }
@@ -317,15 +337,35 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       services.logto().updateRole(existing.id(), new RoleUpdate(newName, newDescription));
     } catch (LogtoException e) {
       if (e.isConflict()) {
-        throw SyncFailure.conflict("cannot rename role " + existing.id() + " to '"
-            + desired.name() + "': another Logto role has that name");
+        throw nameTaken(session, desired.name(), "cannot rename role " + existing.id() + " to '"
+            + desired.name() + "': another Logto role has that name, and no LogtoRole owns it");
       }
       throw e;
+    }
+    if (newName != null) {
+      nameOwners.wakeWaitingFor(session.resource(), existing.name());
     }
     LOG.info("{} {}/{}: updated role {}", KIND, session.namespace(), session.name(),
         existing.id());
     services.events().normal(session.resource(), "Updated",
         "Updated role " + existing.id() + " in Logto (name, description)");
+  }
+
+  /**
+   * Logto refused the name: says which LogtoRole has it, or {@code outside} when none does. The
+   * role is looked up again, since the one that has the name appeared after we looked.
+   */
+  private SyncFailure nameTaken(
+      SyncSession<LogtoRole, LogtoRoleStatus> session, String name, String outside) {
+    String id = services.logto().findRoleByName(name).map(Role::id).orElse(null);
+    return nameOwners.owner(session.resource(), false, name, id)
+        .map(owner -> ownedBySibling(owner, name))
+        .orElseGet(() -> SyncFailure.conflict(NAME_FIELD + ": " + outside));
+  }
+
+  private static SyncFailure ownedBySibling(LogtoRole owner, String name) {
+    return SyncFailure.conflictWithSibling(NAME_FIELD + ": " + ObjectNames.of(owner)
+        + " owns role '" + name + "'; it is left untouched (choose another name)");
   }
 
   private void ensureScopes(
@@ -355,9 +395,17 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
 
   @Override
   protected DeleteOutcome remove(SyncSession<LogtoRole, LogtoRoleStatus> session) {
+    DeleteOutcome outcome = removeFromLogto(session);
+    if (outcome.done()) {
+      nameOwners.wakeWaitingFor(session.resource(), roleNameOf(session.resource()));
+    }
+    return outcome;
+  }
+
+  private DeleteOutcome removeFromLogto(SyncSession<LogtoRole, LogtoRoleStatus> session) {
     LogtoRole role = session.resource();
     LogtoRoleStatus status = session.status();
-    if (role.getSpec() != null && role.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+    if (retainsOnDeletion(role)) {
       services.events().normal(role, "Retained",
           "Left role " + status.getRoleId() + " in Logto (deletionPolicy Retain)");
       return DeleteOutcome.removed();
@@ -368,8 +416,12 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
           + "; remove the role from those apps first");
     }
     String id = status.getRoleId();
-    if (id == null && status.getPendingCreate() != null) {
-      id = services.logto().findRoleByName(status.getPendingCreate()).map(Role::id).orElse(null);
+    String pending = status.getPendingCreate();
+    if (id == null && pending != null) {
+      id = services.logto().findRoleByName(pending).map(Role::id)
+          .filter(found -> nameOwners.owner(role, true, pending, found)
+              .filter(owner -> owner == role).isPresent())
+          .orElse(null);
     }
     if (id != null) {
       String doomed = id;
@@ -378,6 +430,17 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       services.events().normal(role, "Deleted", "Deleted role " + id + " from Logto");
     }
     return DeleteOutcome.removed();
+  }
+
+  /** The Logto role name the spec asks for: spec.name, or metadata.name by default. */
+  private static String roleNameOf(LogtoRole role) {
+    return role.getSpec() != null && role.getSpec().getName() != null
+        ? role.getSpec().getName()
+        : role.getMetadata().getName();
+  }
+
+  private static boolean retainsOnDeletion(LogtoRole role) {
+    return role.getSpec() != null && role.getSpec().getDeletionPolicy() == DeletionPolicy.Retain;
   }
 
   private List<String> referencingApps(LogtoRole role) {

@@ -8,14 +8,15 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.util.Set;
 
 /**
- * An event source fed from outside Kubernetes: the periodic resync calls {@link #trigger} for an
- * object whose Logto state drifted, which queues a reconcile of it.
+ * An event source fed by the operator itself rather than by an informer: the periodic resync
+ * calls {@link #trigger} for an object whose Logto state drifted, and a reconciler calls it for the
+ * objects that wait for a name or an indicator another object just let go of.
  */
-public final class DriftTrigger<P extends HasMetadata> extends AbstractEventSource<Void, P> {
+public final class ReconcileTrigger<P extends HasMetadata> extends AbstractEventSource<Void, P> {
 
-  public static final String NAME = "logto-drift";
+  public static final String NAME = "logto-operator-trigger";
 
-  public DriftTrigger() {
+  public ReconcileTrigger() {
     super(Void.class, NAME);
   }
 
