@@ -78,9 +78,14 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void startOperator(LogtoApi logto, Set<String> privileged) {
+    startOperator(logto, privileged, java.time.Clock.systemUTC());
+  }
+
+  /** The operator on a clock of the test's (see {@link MutableClock}). */
+  public void startOperator(LogtoApi logto, Set<String> privileged, java.time.Clock clock) {
     operator =
         LogtoOperator.start(k8s, logto,
-            OperatorSettings.embedded(connection, privileged, Duration.ZERO), null);
+            OperatorSettings.embedded(connection, privileged, Duration.ZERO), null, clock);
   }
 
   public void stopOperator() {

@@ -40,8 +40,8 @@ public class SecretRotation {
   private String gracePeriod;
 
   @JsonPropertyDescription(
-      "Also delete the application's secrets that the operator did not create (Logto's"
-          + " 'Default secret', secrets made in the Console). Default false: they are left alone.")
+      "Also delete the application's secrets that the operator neither created nor handed out"
+          + " in the Secret, e.g. ones made in the Console. Default false: they are left alone.")
   private Boolean removeOthers;
 
   public String getPeriod() {

@@ -25,9 +25,14 @@ final class AppSecretNames {
     return name != null && (name.equals(LEGACY_OPERATOR_SECRET) || name.startsWith(PREFIX));
   }
 
-  /** A new operator name for a secret created at {@code now}, not among {@code taken}. */
+  /**
+   * A new operator name for a secret created at {@code now}, not among {@code taken}; a random
+   * tail keeps it from repeating the name of one deleted in the same second.
+   */
   static String next(Instant now, Collection<String> taken) {
-    String base = PREFIX + STAMP.format(now);
+    String base = PREFIX + STAMP.format(now) + "-"
+        + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36 * 36,
+            36 * 36 * 36 * 36), 36);
     String name = base;
     for (int n = 2; taken.contains(name); n++) {
       name = base + "-" + n;

@@ -282,16 +282,17 @@ final class CredentialRotation {
       // the next reconcile deletes; the other order would leave the Secret holding a dead one.
       credentials = rewrite.apply(credentials.withoutPrevious());
       held.remove(plan.credentials().previousSecret());
-      boolean deleted = deleteUnlessHeld(appId, previous.getName(), plan.inLogto(), held, policy);
+      // The previous secret is the credential the operator handed out (Logto's Default secret of
+      // an app it created, at first): retiring it is deleting it, whoever named it.
+      deleteUnlessHeld(appId, previous.getName(), plan.inLogto(), held);
       state.setPrevious(null);
       String why = policy.grace().isZero() ? "grace period 0s"
           : "true".equalsIgnoreCase(annotation(session.resource(), REVOKE_PREVIOUS_ANNOTATION))
               ? "revoked by " + REVOKE_PREVIOUS_ANNOTATION : "grace period over";
       LOG.info("{}: retired previous secret {} ({})", describe(session), previous.getName(), why);
       services.events().normal(session.resource(), "CredentialsRotated", "Removed previous"
-          + " secret " + previous.getName() + " from the Secret" + (deleted
-              ? " and deleted it from Logto" : "; left it in Logto (not created by the operator)")
-          + " (" + why + ")");
+          + " secret " + previous.getName() + " from the Secret and deleted it from Logto ("
+          + why + ")");
     }
     if (currentWorks) {
       removeStrays(session, state, policy, plan.inLogto(), held);
@@ -318,7 +319,7 @@ final class CredentialRotation {
           || !(AppSecretNames.isOperatorMade(secret.name()) || policy.removeOthers())) {
         continue;
       }
-      if (deleteUnlessHeld(appId, secret.name(), secrets, held, policy)) {
+      if (deleteUnlessHeld(appId, secret.name(), secrets, held)) {
         LOG.info("{}: deleted secret {} of application {}", describe(session), secret.name(),
             appId);
         services.events().normal(session.resource(), "CredentialsRotated", "Deleted secret "
@@ -329,12 +330,11 @@ final class CredentialRotation {
     }
   }
 
-  /** Deletes a secret from Logto unless the Secret holds it or it is not ours to delete. */
+  /** Deletes a secret from Logto, unless the Secret holds its value. */
   private boolean deleteUnlessHeld(String appId, String name, List<ApplicationSecret> secrets,
-      Set<String> held, RotationPolicy policy) {
+      Set<String> held) {
     Optional<ApplicationSecret> secret = find(secrets, name);
-    if (secret.isEmpty() || held.contains(secret.get().value())
-        || !(AppSecretNames.isOperatorMade(name) || policy.removeOthers())) {
+    if (secret.isEmpty() || held.contains(secret.get().value())) {
       return false;
     }
     NotFound.ignore(() -> services.logto().deleteApplicationSecret(appId, name));

@@ -1,0 +1,248 @@
+package io.logto.operator.rotation;
+
+import static io.logto.operator.rotation.RotationFixture.rotation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.logto.operator.crd.app.CredentialsStatus;
+import io.logto.operator.crd.app.WorkloadReference;
+import io.logto.operator.logto.model.ApplicationSecret;
+import io.logto.operator.reconciler.MutableClock;
+import io.logto.operator.reconciler.OperatorHarness;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Rotation of an app's secret on the simulator: on schedule (a fake clock), on demand (the
+ * annotation), in an emergency, after drift, with other secrets on the app, and the workloads
+ * rolled out. A client holding the old secret keeps getting tokens during the grace period and is
+ * refused after it.
+ */
+class CredentialRotationTest {
+
+  private OperatorHarness h;
+  private final MutableClock clock = MutableClock.startingNow();
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  private RotationFixture start(io.logto.operator.crd.app.SecretRotation rotation) {
+    h = OperatorHarness.startWithoutOperator();
+    h.startOperator(h.client, Set.of(), clock);
+    return new RotationFixture(h).create(rotation);
+  }
+
+  /** Moves the clock and lets the periodic resync find what fell due. */
+  private void advance(Duration by) {
+    clock.advance(by);
+    h.operator().resyncNow();
+  }
+
+  @ParameterizedTest(name = "Logto {0}")
+  @ValueSource(strings = {"v1.42", "v1.37"})
+  void scheduledRotationKeepsTheOldSecretValidForTheGracePeriodOnly(String version) {
+    h = OperatorHarness.startWithoutOperator();
+    h.simulator.setLegacyApplicationSecret(version.equals("v1.37"));
+    h.simulator.setLegacyRoleAssignment(version.equals("v1.37"));
+    h.startOperator(h.client, Set.of(), clock);
+    RotationFixture f = new RotationFixture(h).create(rotation("720h", "24h", false));
+    String first = f.current();
+    CredentialsStatus before = f.credentials();
+    assertThat(before.getCurrent().getName()).isEqualTo("Default secret");
+    assertThat(Instant.parse(before.getNextRotation()))
+        .isEqualTo(Instant.parse(before.getCurrent().getCreatedAt()).plus(Duration.ofHours(720)));
+
+    advance(Duration.ofHours(719));
+    assertThat(f.currentName()).as("not due yet").isEqualTo("Default secret");
+
+    advance(Duration.ofHours(2));
+    Instant rotatedAt = clock.instant();
+    CredentialsStatus rotated = f.awaitRotationFrom("Default secret");
+    String second = f.current();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(f.previous()).as("the old secret beside the new one").isEqualTo(first);
+    assertThat(rotated.getCurrent().getName()).startsWith("logto-operator-");
+    assertThat(rotated.getPrevious().getName()).isEqualTo("Default secret");
+    assertThat(Instant.parse(rotated.getPrevious().getRetireAt()))
+        .isEqualTo(rotatedAt.plus(Duration.ofHours(24)));
+    assertThat(Instant.parse(rotated.getNextRotation()))
+        .isEqualTo(rotatedAt.plus(Duration.ofHours(720)));
+    assertThat(rotated.getLastRotation()).isEqualTo(rotatedAt.toString());
+    // A forgotten secret still dies: Logto expires it at the next rotation plus the grace period.
+    ApplicationSecret created = f.inLogto().stream()
+        .filter(s -> s.name().equals(rotated.getCurrent().getName())).findFirst().orElseThrow();
+    assertThat(created.expiresAt())
+        .isEqualTo(rotatedAt.plus(Duration.ofHours(744)).toEpochMilli());
+    assertThat(f.works(first)).as("old secret during the grace period").isTrue();
+    assertThat(f.works(second)).isTrue();
+    assertThat(h.condition(f.app, "CredentialsVerified").orElseThrow().getStatus())
+        .isEqualTo("True");
+
+    advance(Duration.ofHours(23));
+    assertThat(f.credentials().getPrevious()).as("still in its grace period").isNotNull();
+    assertThat(f.works(first)).isTrue();
+
+    advance(Duration.ofHours(2));
+    f.awaitCredentials(c -> c.getPrevious() == null);
+    assertThat(f.previous()).as("out of the Secret").isNull();
+    assertThat(f.works(first)).as("old secret after the grace period").isFalse();
+    assertThat(f.works(second)).isTrue();
+    assertThat(f.inLogto()).extracting(ApplicationSecret::name)
+        .containsExactly(rotated.getCurrent().getName());
+    assertThat(f.rotationEvents()).hasSize(2)
+        .anySatisfy(m -> assertThat(m).contains("Created secret logto-operator-",
+            "scheduled rotation due", "previous secret Default secret stays valid until"))
+        .anySatisfy(m -> assertThat(m).contains("Removed previous secret Default secret",
+            "grace period over"));
+  }
+
+  @Test
+  void theAnnotationRotatesOnceAndASecondRequestWaitsForThePreviousToRetire() {
+    RotationFixture f = start(null);
+    String first = f.current();
+    assertThat(f.credentials().getNextRotation()).as("no period, no schedule").isNull();
+
+    f.annotate("m2m.logto.io/rotate", "2026-12-01");
+    CredentialsStatus once = f.awaitRotationFrom("Default secret");
+    String second = f.current();
+    assertThat(once.getRotateRequest()).isEqualTo("2026-12-01");
+    assertThat(f.previous()).isEqualTo(first);
+
+    // The same value again is no request; another value is, but two secrets of ours are the
+    // most an app carries: it waits for the previous one to retire (24h by default).
+    h.operator().resyncNow();
+    f.annotate("m2m.logto.io/rotate", "2026-12-02");
+    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(f.currentName()).isEqualTo(once.getCurrent().getName());
+    assertThat(f.inLogto()).hasSize(2);
+
+    advance(Duration.ofHours(25));
+    f.awaitRotationFrom(once.getCurrent().getName());
+    assertThat(f.credentials().getRotateRequest()).isEqualTo("2026-12-02");
+    assertThat(f.works(first)).isFalse();
+    assertThat(f.works(second)).as("the second secret, now previous").isTrue();
+    assertThat(f.previous()).isEqualTo(second);
+    assertThat(f.operatorMade()).hasSize(2);
+  }
+
+  @Test
+  void emergencyRevocationDeletesThePreviousSecretAsSoonAsTheNewOneIsInTheSecret() {
+    RotationFixture f = start(rotation("720h", "24h", false));
+    String leaked = f.current();
+    f.annotate("m2m.logto.io/revoke-previous", "true");
+    f.annotate("m2m.logto.io/rotate", "leak-2026-12-02");
+    f.awaitCredentials(c -> !c.getCurrent().getName().equals("Default secret")
+        && c.getPrevious() == null);
+    assertThat(f.works(leaked)).isFalse();
+    assertThat(f.works(f.current())).isTrue();
+    assertThat(f.previous()).isNull();
+    assertThat(f.rotationEvents()).anySatisfy(m -> assertThat(m)
+        .contains("Removed previous secret", "revoked by m2m.logto.io/revoke-previous"));
+  }
+
+  @Test
+  void aZeroGracePeriodRetiresAtOnce() {
+    RotationFixture f = start(rotation(null, "0s", false));
+    String old = f.current();
+    f.annotate("m2m.logto.io/rotate", "now");
+    f.awaitCredentials(c -> c.getPrevious() == null && c.getLastRotation() != null);
+    assertThat(f.works(old)).isFalse();
+    assertThat(f.works(f.current())).isTrue();
+  }
+
+  @Test
+  void aSecretDeletedInLogtoByHandIsReplacedAtTheNextResync() {
+    RotationFixture f = start(rotation("720h", "24h", false));
+    f.annotate("m2m.logto.io/rotate", "1");
+    String ours = f.awaitRotationFrom("Default secret").getCurrent().getName();
+    h.client.deleteApplicationSecret(f.appId(), ours);
+
+    var report = h.operator().resyncNow();
+    assertThat(report.drifted()).isEqualTo(1);
+    f.awaitRotationFrom(ours);
+    assertThat(f.works(f.current())).isTrue();
+    assertThat(f.credentials().getPending()).isNull();
+    // The previous one (Default secret) was still valid and still in its grace period.
+    assertThat(f.previous()).isNotNull();
+    assertThat(f.works(f.previous())).isTrue();
+  }
+
+  @Test
+  void otherSecretsOnTheAppAreLeftAloneUnlessRemoveOthers() {
+    RotationFixture f = start(rotation("720h", "0s", false));
+    h.client.createApplicationSecret(f.appId(), "made-in-console", null);
+    f.annotate("m2m.logto.io/rotate", "1");
+    f.awaitRotationFrom("Default secret");
+    f.awaitCredentials(c -> c.getPrevious() == null);
+    assertThat(f.inLogto()).extracting(ApplicationSecret::name)
+        .contains("made-in-console").doesNotContain("Default secret");
+
+    h.edit(f.app, a -> {
+      a.getSpec().getSecret().getRotation().setRemoveOthers(true);
+      return a;
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> f.inLogto().stream()
+        .noneMatch(s -> s.name().equals("made-in-console")));
+    assertThat(f.inLogto()).extracting(ApplicationSecret::name)
+        .containsExactly(f.currentName());
+  }
+
+  @Test
+  void workloadsNamedInRolloutRestartAreRolledOutAfterEachRotation() {
+    h = OperatorHarness.startWithoutOperator();
+    h.startOperator(h.client, Set.of(), clock);
+    Deployment deployment = h.k8s.resource(new DeploymentBuilder().withNewMetadata()
+        .withName("orders").withNamespace(OperatorHarness.NS).endMetadata()
+        .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "orders")
+        .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
+        .endContainer().endSpec().endTemplate().endSpec().build()).create();
+    RotationFixture f = new RotationFixture(h).create(rotation(null, "1h", false));
+    assertThat(templateAnnotation()).as("no rollout for the first credentials").isNull();
+    h.edit(f.app, a -> {
+      a.getSpec().getSecret().setRolloutRestart(List.of(
+          new WorkloadReference(WorkloadReference.Kind.Deployment, "orders"),
+          new WorkloadReference(WorkloadReference.Kind.StatefulSet, "missing")));
+      return a;
+    });
+    h.awaitReady(f.app);
+
+    f.annotate("m2m.logto.io/rotate", "1");
+    f.awaitRotationFrom("Default secret");
+    await().atMost(Duration.ofSeconds(20)).until(() -> templateAnnotation() != null);
+    String first = templateAnnotation();
+    assertThat(first).doesNotContain(f.current());
+    assertThat(h.k8s.v1().events().inNamespace(OperatorHarness.NS).list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason() + " " + e.getMessage())
+            .contains("RolloutRestartFailed", "StatefulSet missing", "does not exist"));
+    assertThat(deployment.getMetadata().getName()).isEqualTo("orders");
+  }
+
+  private String templateAnnotation() {
+    var annotations = h.k8s.apps().deployments().inNamespace(OperatorHarness.NS)
+        .withName("orders").get().getSpec().getTemplate().getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get("m2m.logto.io/credentials");
+  }
+
+  @Test
+  void anAppWithoutRotationKeepsItsSecretAndReadsNoSecretsInTheResync() {
+    RotationFixture f = start(null);
+    String secret = f.current();
+    h.simulator.resetCounters();
+    h.operator().resyncNow();
+    assertThat(h.simulator.callCounts().keySet())
+        .noneMatch(path -> path.contains("/secrets"));
+    advance(Duration.ofDays(3650));
+    assertThat(f.current()).isEqualTo(secret);
+    assertThat(f.credentials().getLastRotation()).isNull();
+  }
+}
