@@ -37,7 +37,7 @@ class SandboxScreenTest {
     assertThat(LOG_LINE.matcher(run.screen()).find()).as(run.screen()).isFalse();
     String logged = Files.readString(log);
     assertThat(LOG_LINE.matcher(logged).find()).isTrue();
-    assertThat(logged).contains("io.l.o.");
+    assertThat(logged).contains("Registered reconciler");
   }
 
   @Test
