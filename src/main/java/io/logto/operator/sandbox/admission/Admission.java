@@ -56,13 +56,6 @@ public final class Admission {
     return admission.review(operation, object, stored == null ? null : read(stored), strict);
   }
 
-  /** The kinds admitted so far, by group/version/plural. */
-  public Map<String, String> kinds() {
-    Map<String, String> kinds = new java.util.TreeMap<>();
-    resources.forEach((resource, admission) -> kinds.put(resource, admission.kind()));
-    return kinds;
-  }
-
   private Optional<Refusal> learn(JsonNode crd) {
     JsonNode spec = crd.path("spec");
     String group = spec.path("group").asText();
