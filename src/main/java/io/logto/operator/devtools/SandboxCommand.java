@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:every object is Ready (with --once)",
       "1:some object is not Ready: a permanent failure or the timeout",
-      "2:the examples folder is missing or holds an unusable manifest",
+      "2:the examples folder is missing or has no .yaml file, or a document was refused (the"
+          + " others were applied and awaited)",
       "3:the given Logto cannot be used with the given credentials"
     })
 public final class SandboxCommand implements Callable<Integer> {
@@ -44,7 +45,8 @@ public final class SandboxCommand implements Callable<Integer> {
   Path examples;
 
   @Option(names = "--once",
-      description = "Exit after converging: 0 if all objects are Ready, 1 otherwise.")
+      description = "Exit after converging: 0 if all objects are Ready, 2 if a document was"
+          + " refused, 1 if an object is not Ready.")
   boolean once;
 
   @Option(names = "--timeout-seconds", paramLabel = "N", defaultValue = "60",
@@ -66,6 +68,15 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Mixin RealLogtoOptions realLogto;
 
+  @Option(names = "--verbose",
+      description = "Show the operator's log on the screen instead of writing it to the log file.")
+  boolean verbose;
+
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Where the operator's log goes unless --verbose (overwritten; default:"
+          + " logto-operator-sandbox.log in the system's temporary folder).")
+  Path logFile;
+
   @Override
   public Integer call() throws InterruptedException {
     try {
@@ -74,8 +85,14 @@ public final class SandboxCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Sandbox sandbox = new Sandbox(options(), spec.commandLine().getOut(),
-        spec.commandLine().getErr());
+    Sandbox.Options options = options();
+    try (LogToFile log = options.logFile().map(LogToFile::start).orElse(null)) {
+      return run(new Sandbox(options, spec.commandLine().getOut(),
+          spec.commandLine().getErr()));
+    }
+  }
+
+  private int run(Sandbox sandbox) throws InterruptedException {
     // Ctrl-C stops the wait or the watch; run() then reports and, with a real Logto, deletes what
     // it created there before the JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -105,7 +122,9 @@ public final class SandboxCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--logto-latency-ms and --logto-fail-rate apply to the simulator only");
     }
+    Optional<Path> log = verbose ? Optional.empty() : Optional.of(logFile != null ? logFile
+        : Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-sandbox.log"));
     return new Sandbox.Options(examples, once, Duration.ofSeconds(timeoutSeconds),
-        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote);
+        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote, log);
   }
 }

@@ -16,13 +16,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.logto.operator.sandbox.admission.Admission;
 
 /**
  * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the operator's CRDs
- * installed: for the sandbox, the benchmark and the tests. It does not apply schemas, server-side
- * apply or garbage collection (see shared/kubernetes-mock-server.md).
+ * installed: for the sandbox, the benchmark and the tests. Like a real API server it admits custom
+ * resources by their CRD's schema and CEL rules, refusing invalid ones with 422 and a Status (see
+ * the admission package). It does not do server-side apply, defaulting, pruning of unknown fields
+ * or garbage collection (see shared/kubernetes-mock-server.md).
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
+
+  /**
+   * A request carrying this header with the value {@code true} is stored without admission. Only
+   * for tests that store what a cluster would refuse on purpose, as objects stored before a CRD
+   * change, to exercise the operator's own validation: use {@link #clientWithoutAdmission()}.
+   */
+  public static final String SKIP_ADMISSION_HEADER = "X-Embedded-Kubernetes-Skip-Admission";
 
   /** The generated CRDs, as the build writes them on the classpath. */
   public static final List<String> CRD_RESOURCES =
@@ -36,6 +48,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private KubernetesClient withoutAdmission;
 
   private EmbeddedKubernetes(KubernetesMockServer server, KubernetesClient client) {
     this.server = server;
@@ -48,7 +61,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(), webServer, expectations,
-            new EmbeddedDispatcher(expectations, webServer), false);
+            new EmbeddedDispatcher(expectations, webServer, new Admission()), false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {
@@ -88,13 +101,31 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A client whose writes skip admission: for tests that must store an object a cluster would
+   * refuse (an invalid spec, as left by an older CRD) to see how the operator copes with it.
+   * Closed with this server.
+   */
+  public synchronized KubernetesClient clientWithoutAdmission() {
+    if (withoutAdmission == null) {
+      withoutAdmission = new KubernetesClientBuilder()
+          .withConfig(new ConfigBuilder(client.getConfiguration())
+              .withCustomHeaders(Map.of(SKIP_ADMISSION_HEADER, "true")).build())
+          .build();
+    }
+    return withoutAdmission;
+  }
+
   /** The API server's URL, e.g. for a kubeconfig. */
   public String url() {
     return client.getConfiguration().getMasterUrl();
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (withoutAdmission != null) {
+      withoutAdmission.close();
+    }
     client.close();
     server.destroy();
   }

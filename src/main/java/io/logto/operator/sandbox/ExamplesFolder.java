@@ -1,11 +1,15 @@
 package io.logto.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.logto.operator.sandbox.admission.Refusal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,19 +18,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * A folder of YAML manifests kept in step with the Kubernetes API: each {@link #sync()} applies new
- * and changed files (create, or update of the spec), and deletes the objects of removed files and
- * the objects a file no longer declares. Files are compared by content, so a sync with nothing
- * changed makes no call.
+ * A folder of YAML manifests kept in step with the Kubernetes API as {@code kubectl apply -f DIR}
+ * keeps a cluster: each {@link #sync()} sends every document of the new and changed files on its
+ * own (create, or update of the spec, labels and annotations), with strict field validation as
+ * kubectl asks for, and deletes the objects of removed files and the objects a file no longer
+ * declares. A document the API server refuses is reported with its message and file, and the
+ * others are applied; an object whose update is refused keeps its last admitted spec. Files are
+ * compared by content, so a sync with nothing changed makes no call and reports nothing again.
  */
 public final class ExamplesFolder {
 
@@ -40,21 +47,31 @@ public final class ExamplesFolder {
     }
   }
 
-  /** The changes made and the problems met (unreadable files, refused objects). */
-  public record SyncResult(List<Change> changes, List<String> errors) {
+  /**
+   * The changes made, the documents refused, and other problems met (an unreadable file, a failed
+   * delete).
+   */
+  public record SyncResult(List<Change> changes, List<Rejection> rejected, List<String> errors) {
     /** Whether anything was created, updated or deleted. */
     public boolean changedAnything() {
       return changes.stream().anyMatch(c -> c.action() != Action.UNCHANGED);
     }
   }
 
-  private record FileState(String content, List<HasMetadata> objects) {}
+  /** A file as last read: its text and the documents it declares (from its last YAML version). */
+  private record FileState(String content, List<Manifests.Manifest> manifests) {}
 
   private final Path dir;
   private final KubernetesClient client;
   private final Manifests manifests = new Manifests();
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final Map<Path, FileState> files = new HashMap<>();
+  /** The text of files that were not YAML, so that the same text is reported once. */
+  private final Map<Path, String> unreadable = new HashMap<>();
+  /** Objects the API server holds because this folder's documents were admitted. */
+  private final Set<ObjectKey> admitted = new HashSet<>();
+  /** The documents of each file refused when the file was last read. */
+  private final Map<Path, List<Rejection>> refusals = new HashMap<>();
 
   public ExamplesFolder(Path dir, KubernetesClient client) {
     this.dir = dir;
@@ -81,156 +98,175 @@ public final class ExamplesFolder {
     }
   }
 
-  /**
-   * Reads and parses every file without touching Kubernetes, to fail fast before anything starts.
-   *
-   * @return the problems found, empty if every file is usable
-   */
-  public static List<String> check(Path dir) {
-    Manifests manifests = new Manifests();
-    List<String> problems = new ArrayList<>();
-    Map<ObjectKey, Path> seen = new HashMap<>();
-    for (Path file : yamlFiles(dir)) {
-      try {
-        for (HasMetadata object : manifests.parse(Files.readString(file), file.toString())) {
-          Path other = seen.putIfAbsent(ObjectKey.of(object), file);
-          if (other != null) {
-            problems.add(file + ": " + ObjectKey.of(object) + " is also declared in " + other);
-          }
-        }
-      } catch (Manifests.InvalidManifestException e) {
-        problems.add(e.getMessage());
-      } catch (IOException e) {
-        problems.add(file + ": cannot read: " + e.getMessage());
-      }
-    }
-    return problems;
-  }
-
-  /** Every object the folder currently declares (as last applied), in apply order. */
+  /** The objects the folder declares and the API server holds, in apply order. */
   public List<ObjectKey> objects() {
-    return files.values().stream()
-        .flatMap(f -> f.objects().stream())
-        .map(ObjectKey::of)
-        .distinct()
+    return declared().keySet().stream()
+        .filter(admitted::contains)
         .sorted(ObjectKey.APPLY_ORDER)
         .toList();
+  }
+
+  /** The documents currently refused: those of each file's last reading, by file. */
+  public List<Rejection> rejected() {
+    return refusals.keySet().stream().sorted()
+        .flatMap(file -> refusals.get(file).stream())
+        .toList();
+  }
+
+  /** Each declared object and its file (the first file, by name, when several declare it). */
+  private Map<ObjectKey, Path> declared() {
+    Map<ObjectKey, Path> declared = new HashMap<>();
+    files.keySet().stream().sorted().forEach(file -> files.get(file).manifests()
+        .forEach(m -> declared.putIfAbsent(m.key(), file)));
+    return declared;
   }
 
   /** Brings the Kubernetes API in step with the folder. */
   public SyncResult sync() {
     List<String> errors = new ArrayList<>();
-    Map<Path, FileState> changed = new LinkedHashMap<>();
-    Set<Path> present = new TreeSet<>();
+    List<Rejection> rejected = new ArrayList<>();
     List<Path> current;
     try {
       current = yamlFiles(dir);
     } catch (UncheckedIOException e) {
-      return new SyncResult(List.of(), List.of(e.getMessage()));
+      return new SyncResult(List.of(), List.of(), List.of(e.getMessage()));
     }
+    Map<ObjectKey, Path> before = declared();
+    Map<Path, FileState> changed = readChanged(current, rejected, errors);
+    files.keySet().removeIf(file -> !current.contains(file));
+    unreadable.keySet().removeIf(file -> !current.contains(file));
+    refusals.keySet().removeIf(file -> !current.contains(file));
+    files.putAll(changed);
+
+    List<Change> changes = new ArrayList<>();
+    Map<ObjectKey, Path> now = declared();
+    List<Manifests.Manifest> toApply = new ArrayList<>();
+    Map<ObjectKey, Path> source = new HashMap<>();
+    for (var entry : changed.entrySet()) {
+      for (Manifests.Manifest manifest : entry.getValue().manifests()) {
+        Path owner = now.get(manifest.key());
+        if (!owner.equals(entry.getKey())) {
+          refuse(entry.getKey(), new Rejection(entry.getKey().toString(), manifest.key().kind(),
+              manifest.key().namespace(), manifest.key().name(),
+              "also declared in " + owner + ", which is applied instead"), rejected);
+          continue;
+        }
+        toApply.add(manifest);
+        source.put(manifest.key(), entry.getKey());
+      }
+    }
+    toApply.sort(Comparator.comparing(Manifests.Manifest::key, ObjectKey.APPLY_ORDER));
+    for (Manifests.Manifest manifest : toApply) {
+      ObjectKey key = manifest.key();
+      Path file = source.get(key);
+      try {
+        changes.add(new Change(apply(manifest.object()), key, file));
+        admitted.add(key);
+      } catch (KubernetesClientException e) {
+        refuse(file, new Rejection(file.toString(), key.kind(), key.namespace(), key.name(),
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? Refusal.asKubectlPrintsIt(e.getStatus()) : e.getMessage()), rejected);
+      }
+    }
+    before.entrySet().stream()
+        .filter(e -> !now.containsKey(e.getKey()) && admitted.contains(e.getKey()))
+        .sorted(Map.Entry.comparingByKey(ObjectKey.APPLY_ORDER.reversed()))
+        .forEach(e -> {
+          try {
+            resource(e.getKey()).delete();
+            admitted.remove(e.getKey());
+            changes.add(new Change(Action.DELETED, e.getKey(), e.getValue()));
+          } catch (KubernetesClientException ex) {
+            errors.add(e.getKey() + ": cannot delete: " + ex.getMessage());
+          }
+        });
+    return new SyncResult(changes, rejected, errors);
+  }
+
+  /** Reads the files whose text changed; a file that is not YAML keeps its last good version. */
+  private Map<Path, FileState> readChanged(List<Path> current, List<Rejection> rejected,
+      List<String> errors) {
+    Map<Path, FileState> changed = new LinkedHashMap<>();
     for (Path file : current) {
-      present.add(file);
       String content;
       try {
         content = Files.readString(file);
       } catch (NoSuchFileException e) {
-        present.remove(file);
         continue;
       } catch (IOException e) {
         errors.add(file + ": cannot read: " + e.getMessage());
         continue;
       }
-      FileState before = files.get(file);
-      if (before != null && before.content().equals(content)) {
+      FileState known = files.get(file);
+      // A file back to its last good text after a YAML error is read again, to clear the error.
+      if ((known != null && known.content().equals(content) && !unreadable.containsKey(file))
+          || content.equals(unreadable.get(file))) {
         continue;
       }
       try {
-        changed.put(file, new FileState(content, manifests.parse(content, file.toString())));
+        Manifests.Parsed parsed = manifests.parse(content, file.toString());
+        refusals.put(file, new ArrayList<>());
+        parsed.rejected().forEach(r -> refuse(file, r, rejected));
+        unreadable.remove(file);
+        changed.put(file, new FileState(content, parsed.manifests()));
       } catch (Manifests.InvalidManifestException e) {
-        // The objects of the file's last good version stay as they are.
-        errors.add(e.getMessage() + " (file ignored until fixed)");
+        unreadable.put(file, content);
+        refusals.put(file, new ArrayList<>());
+        refuse(file, Rejection.ofFile(file.toString(), e.getMessage()
+            + (known == null ? "" : " (its objects stay as last applied)")), rejected);
       }
     }
-    List<Change> changes = new ArrayList<>();
-    Map<ObjectKey, Path> dropped = new HashMap<>();
-    for (var removed : List.copyOf(files.keySet())) {
-      if (!present.contains(removed)) {
-        files.remove(removed).objects().forEach(o -> dropped.put(ObjectKey.of(o), removed));
-      }
-    }
-    Map<ObjectKey, Path> applyFrom = new HashMap<>();
-    List<HasMetadata> toApply = new ArrayList<>();
-    for (var entry : changed.entrySet()) {
-      FileState before = files.put(entry.getKey(), entry.getValue());
-      Set<ObjectKey> now = new TreeSet<>(ObjectKey.APPLY_ORDER);
-      for (HasMetadata object : entry.getValue().objects()) {
-        now.add(ObjectKey.of(object));
-        applyFrom.put(ObjectKey.of(object), entry.getKey());
-        toApply.add(object);
-      }
-      if (before != null) {
-        before.objects().stream().map(ObjectKey::of).filter(k -> !now.contains(k))
-            .forEach(k -> dropped.put(k, entry.getKey()));
-      }
-    }
-    toApply.sort(Comparator.comparing(ObjectKey::of, ObjectKey.APPLY_ORDER));
-    for (HasMetadata object : toApply) {
-      ObjectKey key = ObjectKey.of(object);
-      try {
-        changes.add(new Change(apply(object), key, applyFrom.get(key)));
-      } catch (KubernetesClientException e) {
-        errors.add(applyFrom.get(key) + ": " + key + " refused by the Kubernetes API: "
-            + e.getMessage());
-      }
-    }
-    Set<ObjectKey> declared = new TreeSet<>(ObjectKey.APPLY_ORDER);
-    declared.addAll(objects());
-    dropped.keySet().stream()
-        .filter(k -> !declared.contains(k))
-        .sorted(ObjectKey.APPLY_ORDER.reversed())
-        .forEach(k -> {
-          try {
-            delete(k);
-            changes.add(new Change(Action.DELETED, k, dropped.get(k)));
-          } catch (KubernetesClientException e) {
-            errors.add(k + ": cannot delete: " + e.getMessage());
-          }
-        });
-    return new SyncResult(changes, errors);
+    return changed;
+  }
+
+  private void refuse(Path file, Rejection rejection, List<Rejection> found) {
+    refusals.computeIfAbsent(file, f -> new ArrayList<>()).add(rejection);
+    found.add(rejection);
   }
 
   /** Create, or update the spec, labels and annotations of an existing object (keeping the rest). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Action apply(HasMetadata desired) {
-    ObjectKey key = ObjectKey.of(desired);
-    var resources = client.resources((Class<CustomResource>) (Class) Manifests.typeOf(key.kind()))
-        .inNamespace(key.namespace());
-    CustomResource existing = resources.withName(key.name()).get();
-    CustomResource wanted = (CustomResource) desired;
+  private Action apply(GenericKubernetesResource desired) {
+    Resource<GenericKubernetesResource> resource = resource(ObjectKey.of(desired));
+    GenericKubernetesResource existing = resource.get();
     if (existing == null) {
-      resources.resource(wanted).create();
+      kind(desired.getKind()).inNamespace(desired.getMetadata().getNamespace())
+          .resource(desired).fieldValidation(FieldValidateable.Validation.STRICT).create();
       return Action.CREATED;
     }
-    if (sameSpec(existing, wanted) && contains(existing.getMetadata().getLabels(),
-        wanted.getMetadata().getLabels()) && contains(existing.getMetadata().getAnnotations(),
-        wanted.getMetadata().getAnnotations())) {
+    Object wantedSpec = desired.getAdditionalProperties().get("spec");
+    if (sameSpec(existing.getAdditionalProperties().get("spec"), wantedSpec)
+        && contains(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())
+        && contains(existing.getMetadata().getAnnotations(),
+            desired.getMetadata().getAnnotations())) {
       return Action.UNCHANGED;
     }
-    resources.withName(key.name()).edit(current -> {
-      CustomResource c = (CustomResource) current;
-      c.setSpec(wanted.getSpec());
-      merge(c.getMetadata().getLabels(), wanted.getMetadata().getLabels(),
-          c.getMetadata()::setLabels);
-      merge(c.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations(),
-          c.getMetadata()::setAnnotations);
-      return c;
+    resource.fieldValidation(FieldValidateable.Validation.STRICT).edit(current -> {
+      if (wantedSpec == null) {
+        current.getAdditionalProperties().remove("spec");
+      } else {
+        current.getAdditionalProperties().put("spec", wantedSpec);
+      }
+      merge(current.getMetadata().getLabels(), desired.getMetadata().getLabels(),
+          current.getMetadata()::setLabels);
+      merge(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations(),
+          current.getMetadata()::setAnnotations);
+      return current;
     });
     return Action.UPDATED;
   }
 
-  private boolean sameSpec(CustomResource<?, ?> a, CustomResource<?, ?> b) {
-    return Objects.equals(serialization.convertValue(a.getSpec(), JsonNode.class),
-        serialization.convertValue(b.getSpec(), JsonNode.class));
+  private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+      Resource<GenericKubernetesResource>> kind(String kind) {
+    return client.genericKubernetesResources(Manifests.contextOf(kind));
+  }
+
+  private Resource<GenericKubernetesResource> resource(ObjectKey key) {
+    return kind(key.kind()).inNamespace(key.namespace()).withName(key.name());
+  }
+
+  private boolean sameSpec(Object a, Object b) {
+    return Objects.equals(serialization.convertValue(a, JsonNode.class),
+        serialization.convertValue(b, JsonNode.class));
   }
 
   private static boolean contains(Map<String, String> actual, Map<String, String> wanted) {
@@ -249,10 +285,5 @@ public final class ExamplesFolder {
         : new LinkedHashMap<>(current);
     merged.putAll(wanted);
     setter.accept(merged);
-  }
-
-  private void delete(ObjectKey key) {
-    client.resources(Manifests.typeOf(key.kind())).inNamespace(key.namespace())
-        .withName(key.name()).delete();
   }
 }

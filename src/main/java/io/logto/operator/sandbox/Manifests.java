@@ -1,25 +1,29 @@
 package io.logto.operator.sandbox;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.role.LogtoRole;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Parses YAML manifests (one or more documents per file) into the operator's custom resource
- * classes. Only the three kinds of the operator are accepted; a missing namespace becomes
- * {@code default}, as kubectl does with the default context.
+ * Reads YAML manifests (one or more documents per file) as kubectl does: each document on its own,
+ * kept as written (not bound to the operator's classes), so that the API server, not the parser,
+ * judges its fields. A document of another kind, or without a name, is refused by itself; only a
+ * file that is not YAML at all is refused whole. A missing namespace becomes {@code default}, as
+ * kubectl does with the default context.
  */
 public final class Manifests {
 
   public static final String DEFAULT_NAMESPACE = "default";
+  public static final String API_VERSION = "m2m.logto.io/v1alpha1";
 
   /** The kinds, in the order they depend on each other. */
   public static final List<Class<? extends CustomResource<?, ?>>> KINDS =
@@ -31,13 +35,9 @@ public final class Manifests {
           "LogtoRole", LogtoRole.class,
           "LogtoM2MApp", LogtoM2MApp.class);
 
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  public Manifests() {
-    KINDS.forEach(serialization::registerKubernetesResource);
-  }
-
-  /** A manifest that cannot be used, with the file and document it came from. */
+  /** A file that cannot be read as YAML: none of its documents is applied. */
   public static final class InvalidManifestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -46,12 +46,23 @@ public final class Manifests {
     }
   }
 
+  /** One document of a file, ready to be sent to the API server. */
+  public record Manifest(ObjectKey key, GenericKubernetesResource object) {}
+
+  /** The documents of a file: those to apply, and those refused before reaching the API. */
+  public record Parsed(List<Manifest> manifests, List<Rejection> rejected) {}
+
   public static Class<? extends CustomResource<?, ?>> typeOf(String kind) {
     Class<? extends CustomResource<?, ?>> type = BY_KIND.get(kind);
     if (type == null) {
       throw new IllegalArgumentException("not a kind of this operator: " + kind);
     }
     return type;
+  }
+
+  /** Where the API serves a kind, for clients of objects that are not bound to its class. */
+  public static ResourceDefinitionContext contextOf(String kind) {
+    return ResourceDefinitionContext.fromResourceType(typeOf(kind));
   }
 
   /** 0 for API resources, 1 for roles, 2 for apps: the order in which they are best created. */
@@ -64,68 +75,63 @@ public final class Manifests {
   }
 
   /**
-   * The objects of a YAML text, namespaced.
+   * The documents of a YAML text.
    *
-   * @param source names the text in error messages (a file name)
-   * @throws InvalidManifestException if the text is not YAML, or holds another kind or an object
-   *     without a name
+   * @param source names the text in messages (a file name)
+   * @throws InvalidManifestException if the text is not YAML
    */
-  public List<HasMetadata> parse(String text, String source) {
-    Object parsed;
+  public Parsed parse(String text, String source) {
+    List<Object> documents = new ArrayList<>();
     try {
-      parsed = serialization.unmarshal(text);
+      new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(text)
+          .forEach(documents::add);
     } catch (RuntimeException e) {
-      throw new InvalidManifestException(source + ": not a valid manifest: " + rootMessage(e));
+      throw new InvalidManifestException("not valid YAML: " + firstLine(e));
     }
-    List<HasMetadata> objects = new ArrayList<>();
-    collect(parsed, source, objects);
-    return objects;
+    List<Manifest> manifests = new ArrayList<>();
+    List<Rejection> rejected = new ArrayList<>();
+    for (Object document : documents) {
+      if (document == null) {
+        continue; // an empty document, e.g. after a trailing ---
+      }
+      if (!(document instanceof Map<?, ?>)) {
+        rejected.add(Rejection.ofFile(source, "a document is not a Kubernetes object (a YAML"
+            + " mapping with apiVersion, kind, metadata)"));
+        continue;
+      }
+      GenericKubernetesResource object = JSON.convertValue(document,
+          GenericKubernetesResource.class);
+      String kind = object.getKind();
+      String name = object.getMetadata() == null ? null : object.getMetadata().getName();
+      String namespace = object.getMetadata() == null ? null : object.getMetadata().getNamespace();
+      if (namespace == null || namespace.isBlank()) {
+        namespace = DEFAULT_NAMESPACE;
+      }
+      if (kind == null || kind.isBlank() || object.getApiVersion() == null) {
+        rejected.add(new Rejection(source, kind, namespace, name,
+            "error validating data: " + (kind == null || kind.isBlank() ? "kind not set"
+                : "apiVersion not set")));
+      } else if (!BY_KIND.containsKey(kind) || !API_VERSION.equals(object.getApiVersion())) {
+        rejected.add(new Rejection(source, kind, namespace, name,
+            "resource mapping not found for name: \"" + (name == null ? "" : name)
+                + "\" namespace: \"" + namespace + "\" from \"" + source + "\": no matches for"
+                + " kind \"" + kind + "\" in version \"" + object.getApiVersion() + "\" (the"
+                + " sandbox serves LogtoApiResource, LogtoRole and LogtoM2MApp of "
+                + API_VERSION + ")"));
+      } else if (name == null || name.isBlank()) {
+        rejected.add(new Rejection(source, kind, namespace, name, "The " + kind
+            + " \"\" is invalid: metadata.name: Required value: name or generateName is"
+            + " required"));
+      } else {
+        object.getMetadata().setNamespace(namespace);
+        manifests.add(new Manifest(new ObjectKey(kind, namespace, name), object));
+      }
+    }
+    return new Parsed(manifests, rejected);
   }
 
-  private void collect(Object parsed, String source, List<HasMetadata> into) {
-    if (parsed == null) {
-      return;
-    }
-    if (parsed instanceof Collection<?> documents) {
-      documents.forEach(d -> collect(d, source, into));
-    } else if (parsed instanceof KubernetesResourceList<?> list) {
-      list.getItems().forEach(d -> collect(d, source, into));
-    } else if (parsed instanceof CustomResource<?, ?> resource
-        && BY_KIND.containsKey(resource.getKind())) {
-      into.add(namespaced(resource, source));
-    } else if (parsed instanceof HasMetadata other) {
-      throw new InvalidManifestException(source + ": " + other.getKind() + " "
-          + (other.getMetadata() == null ? "" : other.getMetadata().getName())
-          + " is not a kind of this operator (expected one of " + BY_KIND.keySet() + " of "
-          + "m2m.logto.io/v1alpha1)");
-    } else {
-      throw new InvalidManifestException(source + ": a document is not a Kubernetes object");
-    }
-  }
-
-  private static HasMetadata namespaced(CustomResource<?, ?> resource, String source) {
-    if (resource.getMetadata() == null || resource.getMetadata().getName() == null
-        || resource.getMetadata().getName().isBlank()) {
-      throw new InvalidManifestException(source + ": a " + resource.getKind()
-          + " has no metadata.name");
-    }
-    if (resource.getMetadata().getNamespace() == null
-        || resource.getMetadata().getNamespace().isBlank()) {
-      resource.getMetadata().setNamespace(DEFAULT_NAMESPACE);
-    }
-    if (resource.getSpec() == null) {
-      throw new InvalidManifestException(source + ": " + ObjectKey.of(resource) + " has no spec");
-    }
-    return resource;
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.toString() : root.getMessage();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+  private static String firstLine(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+    return message.replaceAll("\\s*\\n\\s*", " ");
   }
 }

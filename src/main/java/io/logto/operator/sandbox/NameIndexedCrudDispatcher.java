@@ -1,5 +1,6 @@
 package io.logto.operator.sandbox;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.Attribute;
@@ -7,6 +8,8 @@ import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.logto.operator.sandbox.admission.Admission;
+import io.logto.operator.sandbox.admission.Refusal;
 import java.lang.reflect.Field;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -32,16 +35,58 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The index lives in the map the library stores objects in, replaced at construction. If that
  * field ever moves, the dispatcher works as the stock one (and says so at DEBUG).
+ *
+ * <p>Every write passes {@link Admission} at the one point where the library stores it, after it
+ * has built the object from a create, an update or any sort of patch: what is judged is exactly
+ * what would be stored. A refused write throws {@link Refused}, which the embedded dispatcher
+ * answers with the refusal's Status, and nothing is stored or sent to watches.
  */
 final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(NameIndexedCrudDispatcher.class);
 
-  private final IndexedMap index;
+  /** Set while a request that asked to skip admission is served (see EmbeddedKubernetes). */
+  static final ThreadLocal<Boolean> SKIP_ADMISSION = ThreadLocal.withInitial(() -> false);
 
-  NameIndexedCrudDispatcher() {
+  /** A write that admission refused. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Refusal refusal;
+
+    Refused(Refusal refusal) {
+      super(refusal.status().getMessage(), null, false, false);
+      this.refusal = refusal;
+    }
+
+    Refusal refusal() {
+      return refusal;
+    }
+  }
+
+  private final IndexedMap index;
+  private final Admission admission;
+
+  NameIndexedCrudDispatcher(Admission admission) {
     super();
     this.index = install(this);
+    this.admission = admission;
+  }
+
+  @Override
+  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+      GenericKubernetesResource resource, String newState) {
+    if (newState != null && !SKIP_ADMISSION.get()) {
+      String stored = null;
+      if (oldAttributes != null) {
+        Map.Entry<AttributeSet, String> entry = findResource(oldAttributes);
+        stored = entry == null ? null : entry.getValue();
+      }
+      admission.review(path, newState, stored).ifPresent(refusal -> {
+        throw new Refused(refusal);
+      });
+    }
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
   }
 
   private static IndexedMap install(CrudDispatcher dispatcher) {

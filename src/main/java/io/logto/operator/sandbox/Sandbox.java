@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +30,7 @@ public final class Sandbox {
   /** Exit codes. */
   public static final int ALL_READY = 0;
   public static final int NOT_READY = 1;
+  /** The folder is missing or empty, or a document was refused (the others were applied). */
   public static final int BAD_EXAMPLES = 2;
   public static final int LOGTO_UNUSABLE = 3;
 
@@ -43,6 +46,8 @@ public final class Sandbox {
    * @param latency simulator only: added to every Logto call
    * @param failureRate simulator only: share of Management API calls answered 503
    * @param remote a real Logto instead of the simulator
+   * @param logFile where the operator's log goes, named on screen; empty when it goes to the
+   *     screen ({@code --verbose})
    */
   public record Options(
       Path examples,
@@ -51,7 +56,8 @@ public final class Sandbox {
       Optional<Path> summaryFile,
       Duration latency,
       double failureRate,
-      Optional<RemoteLogto> remote) {}
+      Optional<RemoteLogto> remote,
+      Optional<Path> logFile) {}
 
   private final Options options;
   private final PrintWriter out;
@@ -118,12 +124,8 @@ public final class Sandbox {
       writeSummary(SandboxSummary.empty());
       return BAD_EXAMPLES;
     }
-    List<String> problems = ExamplesFolder.check(dir);
-    if (!problems.isEmpty() || ExamplesFolder.yamlFiles(dir).isEmpty()) {
-      problems.forEach(p -> err.println("sandbox: " + p));
-      if (problems.isEmpty()) {
-        err.println("sandbox: no .yaml files in " + dir);
-      }
+    if (ExamplesFolder.yamlFiles(dir).isEmpty()) {
+      err.println("sandbox: no .yaml files in " + dir);
       writeSummary(SandboxSummary.empty());
       return BAD_EXAMPLES;
     }
@@ -143,19 +145,24 @@ public final class Sandbox {
       ExamplesFolder folder = new ExamplesFolder(dir, stack.kubernetes());
       ExamplesFolder.SyncResult applied = folder.sync();
       printSync(applied);
+      int refused = folder.rejected().size();
       out.println("Applied " + folder.objects().size() + " objects from " + dir
+          + (refused == 0 ? "" : " (" + refused + (refused == 1 ? " document" : " documents")
+              + " refused, above)")
           + "; waiting for them to be Ready (timeout " + options.timeout().toSeconds() + " s)");
+      out.flush();
       Convergence convergence = new Convergence(stack.kubernetes());
       Convergence.Outcome outcome =
           convergence.await(folder.objects(), options.timeout(), CONVERGENCE_POLL,
               () -> stop.getCount() == 0, states -> {});
       out.println();
       printOutcome(outcome, start);
-      report(stack, outcome.objects(), true);
-      int code = outcome.allReady() && applied.errors().isEmpty() ? ALL_READY : NOT_READY;
+      report(stack, outcome.objects(), folder.rejected(), true);
+      int code = !folder.rejected().isEmpty() ? BAD_EXAMPLES
+          : outcome.allReady() && applied.errors().isEmpty() ? ALL_READY : NOT_READY;
       onConverged.accept(stack);
       if (!options.once()) {
-        watch(stack, folder, convergence);
+        watch(stack, folder, convergence, outcome.objects());
         code = ALL_READY;
       }
       if (!local) {
@@ -191,6 +198,8 @@ public final class Sandbox {
     out.println("  Operator        in-process; privileged namespaces: "
         + String.join(",", PRIVILEGED_NAMESPACES)
         + " (so apps there may hold Logto's built-in \"Logto Management API access\" role)");
+    options.logFile().ifPresent(file ->
+        out.println("  Operator log    " + file + " (--verbose shows it here instead)"));
     out.println();
   }
 
@@ -198,7 +207,9 @@ public final class Sandbox {
     result.changes().stream()
         .filter(c -> c.action() != ExamplesFolder.Action.UNCHANGED)
         .forEach(c -> out.println("  " + c));
+    result.rejected().forEach(r -> out.println("  " + r.toString().replace("\n", "\n    ")));
     result.errors().forEach(e -> err.println("sandbox: " + e));
+    out.flush();
   }
 
   private void printOutcome(Convergence.Outcome outcome, long start) {
@@ -216,15 +227,18 @@ public final class Sandbox {
     }
   }
 
-  /** Prints the table, the Secrets and the curl line, and writes the summary file. */
-  private void report(OperatorStack stack, List<ObjectState> states, boolean withCurl) {
+  /**
+   * Prints the table, and the first time the Secrets and the curl line; writes the summary file.
+   */
+  private void report(OperatorStack stack, List<ObjectState> states, List<Rejection> rejected,
+      boolean first) {
     KubernetesClient client = stack.kubernetes();
     List<SandboxSummary.SecretEntry> secrets = SandboxSummary.managedSecrets(client);
     out.println();
     SandboxReport.printTable(out, states);
-    out.println();
-    SandboxReport.printSecrets(out, secrets, client);
-    if (withCurl) {
+    if (first) {
+      out.println();
+      SandboxReport.printSecrets(out, secrets, client);
       SandboxReport.curlCommand(client, secrets, stack.logto().connection(),
               stack.logto().simulator().isPresent())
           .ifPresent(curl -> {
@@ -234,12 +248,17 @@ public final class Sandbox {
           });
     }
     out.flush();
-    writeSummary(SandboxSummary.of(states, secrets, stack.logto()));
+    writeSummary(SandboxSummary.of(states, rejected, secrets, stack.logto()));
   }
 
-  /** Keeps the folder applied until stopped; prints the objects again once changes settle. */
-  private void watch(OperatorStack stack, ExamplesFolder folder, Convergence convergence)
-      throws InterruptedException {
+  /**
+   * Keeps the folder applied until stopped. Once the changes of a sync settle, prints one line per
+   * object whose state changed, then the table again.
+   */
+  private void watch(OperatorStack stack, ExamplesFolder folder, Convergence convergence,
+      List<ObjectState> initial) throws InterruptedException {
+    Map<ObjectKey, String> shown = new HashMap<>();
+    initial.forEach(o -> shown.put(o.key(), SandboxReport.describe(o)));
     out.println();
     out.println("Watching " + folder.dir() + " (every " + FOLDER_POLL.toSeconds()
         + " s): changed files are applied, removed files deleted. Ctrl-C to stop.");
@@ -255,7 +274,7 @@ public final class Sandbox {
         continue;
       }
       printSync(result);
-      if (result.changedAnything()) {
+      if (result.changedAnything() || !result.rejected().isEmpty()) {
         pending = true;
         changedAt = System.nanoTime();
       }
@@ -263,7 +282,14 @@ public final class Sandbox {
         List<ObjectState> states = convergence.observe(folder.objects());
         boolean settled = states.stream().allMatch(ObjectState::isSettled);
         if (settled || System.nanoTime() - changedAt > options.timeout().toNanos()) {
-          report(stack, states, false);
+          out.println();
+          for (ObjectState state : states) {
+            String now = SandboxReport.describe(state);
+            if (!now.equals(shown.put(state.key(), now))) {
+              out.println("  " + state.key() + ": " + now);
+            }
+          }
+          report(stack, states, folder.rejected(), false);
           pending = false;
         }
       }

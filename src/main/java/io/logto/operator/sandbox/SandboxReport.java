@@ -55,6 +55,16 @@ final class SandboxReport {
     }
   }
 
+  /** An object's state in a few words, for the lines printed when it changes. */
+  static String describe(ObjectState o) {
+    return switch (o.settle()) {
+      case READY -> "Ready (" + o.reason()
+          + (o.logtoId() == null ? "" : ", Logto id " + o.logtoId()) + ")";
+      case MISSING -> "not in the Kubernetes API";
+      default -> "not Ready: " + o.reason() + ": " + o.message();
+    };
+  }
+
   static void printSecrets(
       PrintWriter out, List<SandboxSummary.SecretEntry> secrets, KubernetesClient client) {
     if (secrets.isEmpty()) {

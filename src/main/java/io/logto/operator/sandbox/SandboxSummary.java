@@ -16,10 +16,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The sandbox's outcome as JSON: each object with its conditions, the Secrets the operator wrote
- * (plain values: the sandbox's credentials are local), and what Logto holds and served.
+ * The sandbox's outcome as JSON: each object with its conditions, the documents refused (file,
+ * kind, namespace, name and the API server's message), the Secrets the operator wrote (plain
+ * values: the sandbox's credentials are local), and what Logto holds and served.
  */
-public record SandboxSummary(List<ObjectEntry> objects, List<SecretEntry> secrets, LogtoEntry logto) {
+public record SandboxSummary(
+    List<ObjectEntry> objects, List<Rejection> rejected, List<SecretEntry> secrets,
+    LogtoEntry logto) {
 
   public record ObjectEntry(
       String kind, String namespace, String name, String logtoId, List<ConditionEntry> conditions) {}
@@ -35,11 +38,12 @@ public record SandboxSummary(List<ObjectEntry> objects, List<SecretEntry> secret
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static SandboxSummary empty() {
-    return new SandboxSummary(List.of(), List.of(), new LogtoEntry(0, 0, 0, 0, Map.of()));
+    return new SandboxSummary(List.of(), List.of(), List.of(),
+        new LogtoEntry(0, 0, 0, 0, Map.of()));
   }
 
-  public static SandboxSummary of(
-      List<ObjectState> objects, List<SecretEntry> secrets, LogtoTarget logto) {
+  public static SandboxSummary of(List<ObjectState> objects, List<Rejection> rejected,
+      List<SecretEntry> secrets, LogtoTarget logto) {
     List<ObjectEntry> entries = objects.stream()
         .map(o -> new ObjectEntry(o.key().kind(), o.key().namespace(), o.key().name(),
             o.logtoId(), o.conditions().stream()
@@ -49,7 +53,7 @@ public record SandboxSummary(List<ObjectEntry> objects, List<SecretEntry> secret
         .toList();
     LogtoTarget.Inventory inventory = logto.inventory();
     CallCounts counts = logto.counts();
-    return new SandboxSummary(entries, secrets,
+    return new SandboxSummary(entries, List.copyOf(rejected), secrets,
         new LogtoEntry(inventory.applications(), inventory.roles(), inventory.resources(),
             counts.tokenRequests(), counts.sortedCalls()));
   }

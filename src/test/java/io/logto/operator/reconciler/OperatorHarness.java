@@ -163,6 +163,14 @@ public final class OperatorHarness implements AutoCloseable {
     return k8s.resource(resource).create();
   }
 
+  /**
+   * Stores an object past the API server's admission, as one kept from before a CRD change: for
+   * tests of the operator's own validation of specs a cluster would now refuse.
+   */
+  public <T extends CustomResource<?, ?>> T createWithoutAdmission(T resource) {
+    return kubernetes.clientWithoutAdmission().resource(resource).create();
+  }
+
   @SuppressWarnings("unchecked")
   public <T extends CustomResource<?, ?>> T get(T resource) {
     return (T) k8s.resources(resource.getClass()).inNamespace(NS)

@@ -132,20 +132,123 @@ class ExamplesFolderTest {
   }
 
   @Test
-  void aBrokenEditIsReportedAndTheLastGoodVersionStays() throws Exception {
+  void anUnknownKindIsRefusedByNameAndTheRestOfTheFileIsApplied() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, API + "---\napiVersion: m2m.logto.io/v1alpha1\nkind: LogtoApp\n"
+        + "metadata:\n  name: typo\nspec: {}\n");
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(actions(result)).containsExactly("CREATED LogtoApiResource shop");
+    assertThat(result.rejected()).singleElement().satisfies(r -> {
+      assertThat(r.file()).isEqualTo(file.toString());
+      assertThat(r.kind()).isEqualTo("LogtoApp");
+      assertThat(r.name()).isEqualTo("typo");
+      assertThat(r.message()).contains("no matches for kind \"LogtoApp\" in version"
+          + " \"m2m.logto.io/v1alpha1\"");
+    });
+    assertThat(folder.rejected()).hasSize(1);
+    // Reported once: an unchanged file is not read again.
+    assertThat(folder.sync().rejected()).isEmpty();
+    assertThat(folder.rejected()).hasSize(1);
+    k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
+  }
+
+  @Test
+  void aYamlSyntaxErrorRefusesThatFileOnlyAndItsLastGoodVersionStays() throws Exception {
+    Path broken = dir.resolve("a-broken.yaml");
+    Files.writeString(broken, API);
+    Files.writeString(dir.resolve("b-role.yaml"), ROLE);
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+    folder.sync();
+
+    Files.writeString(broken, API.replace("  scopes:", "  scopes: [unclosed\n  more:"));
+    Files.writeString(dir.resolve("c-other.yaml"), API.replace("name: shop", "name: other"));
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(actions(result)).containsExactly("CREATED LogtoApiResource other");
+    assertThat(result.rejected()).singleElement().satisfies(r -> {
+      assertThat(r.file()).isEqualTo(broken.toString());
+      assertThat(r.kind()).isNull();
+      assertThat(r.message()).startsWith("not valid YAML: ")
+          .endsWith("(its objects stay as last applied)");
+    });
+    assertThat(shop()).isNotNull();
+    assertThat(folder.objects()).extracting(ObjectKey::name)
+        .containsExactlyInAnyOrder("shop", "other", "reader");
+
+    Files.writeString(broken, API);
+    assertThat(folder.sync().rejected()).isEmpty();
+    assertThat(folder.rejected()).isEmpty();
+    for (String name : List.of("shop", "other")) {
+      k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName(name).delete();
+    }
+    k8s.resources(LogtoRole.class).inNamespace("team-a").withName("reader").delete();
+  }
+
+  @Test
+  void aDocumentTheCrdRefusesIsReportedAsKubectlDoesAndTheOthersApplied() throws Exception {
+    Files.writeString(dir.resolve("shop.yaml"), API);
+    Path apps = dir.resolve("apps.yaml");
+    Files.writeString(apps, """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoM2MApp
+        metadata:
+          name: wrong-policy
+          namespace: team-a
+        spec:
+          deletionPolicy: Sometimes
+        ---
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoM2MApp
+        metadata:
+          name: fine
+          namespace: team-a
+        spec:
+          deletionPolicy: Retain
+        """);
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(actions(result)).containsExactly("CREATED LogtoApiResource shop",
+        "CREATED LogtoM2MApp fine");
+    assertThat(result.rejected()).singleElement().satisfies(r -> {
+      assertThat(r).isEqualTo(new Rejection(apps.toString(), "LogtoM2MApp", "team-a",
+          "wrong-policy", r.message()));
+      assertThat(r.message()).startsWith("The LogtoM2MApp \"wrong-policy\" is invalid:\n"
+          + "* spec.deletionPolicy: Unsupported value: \"Sometimes\": supported values:"
+          + " \"Delete\", \"Retain\"\n* <nil>: ");
+      assertThat(r.toString()).startsWith("refused LogtoM2MApp team-a/wrong-policy (apps.yaml):"
+          + " The LogtoM2MApp");
+    });
+    assertThat(folder.objects()).extracting(ObjectKey::name).containsExactly("shop", "fine");
+    k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
+    k8s.resources(io.logto.operator.crd.app.LogtoM2MApp.class).inNamespace("team-a")
+        .withName("fine").delete();
+  }
+
+  @Test
+  void anEditChangingTheImmutableIndicatorIsRefusedAndTheLastAdmittedSpecKept()
+      throws Exception {
     Path file = dir.resolve("shop.yaml");
     Files.writeString(file, API);
     ExamplesFolder folder = new ExamplesFolder(dir, k8s);
     folder.sync();
 
-    Files.writeString(file, API + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
-    ExamplesFolder.SyncResult broken = folder.sync();
+    Files.writeString(file, API.replace("https://shop.example", "https://moved.example")
+        .replace("    - name: read\n", "    - name: read\n    - name: write\n"));
+    ExamplesFolder.SyncResult edited = folder.sync();
 
-    assertThat(broken.changes()).isEmpty();
-    assertThat(broken.errors()).singleElement().asString()
-        .contains("shop.yaml", "ConfigMap", "not a kind of this operator");
-    assertThat(shop()).isNotNull();
-    assertThat(ExamplesFolder.check(dir)).hasSize(1);
+    assertThat(edited.changes()).isEmpty();
+    assertThat(edited.rejected()).singleElement().extracting(Rejection::message)
+        .isEqualTo("The LogtoApiResource \"shop\" is invalid: spec.indicator: Invalid value:"
+            + " \"string\": indicator is immutable");
+    assertThat(shop().getSpec().getIndicator()).isEqualTo("https://shop.example");
+    assertThat(shop().getSpec().getScopes()).extracting(ApiScope::getName).containsExactly("read");
+    assertThat(shop().getMetadata().getGeneration()).isEqualTo(1L);
+    assertThat(folder.objects()).extracting(ObjectKey::name).containsExactly("shop");
     k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
   }
 }

@@ -44,7 +44,7 @@ class SandboxTest {
   private Sandbox sandbox(Path examples, Duration timeout, double failureRate) {
     return new Sandbox(
         new Sandbox.Options(examples, true, timeout, Optional.of(temp.resolve("summary.json")),
-            Duration.ZERO, failureRate, Optional.empty()),
+            Duration.ZERO, failureRate, Optional.empty(), Optional.empty()),
         new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
@@ -107,14 +107,16 @@ class SandboxTest {
   @Test
   void aPermanentlyInvalidObjectEndsTheWaitEarlyAndIsNamedInTheSummary() throws Exception {
     Path dir = Files.createDirectories(temp.resolve("invalid"));
+    // Admitted (a schema cannot say that scope names are unique), refused by the operator.
     Files.writeString(dir.resolve("relative.yaml"), """
         apiVersion: m2m.logto.io/v1alpha1
         kind: LogtoApiResource
         metadata:
           name: relative
         spec:
-          indicator: shopping
+          indicator: https://shopping.api
           scopes:
+            - name: read
             - name: read
         ---
         # The role can never be Ready either: it waits for the resource.
@@ -140,7 +142,147 @@ class SandboxTest {
     assertThat(readyReason(find(objects, "relative"))).isEqualTo("InvalidSpec");
     assertThat(find(objects, "relative").get("namespace").asText()).isEqualTo("default");
     assertThat(readyReason(find(objects, "reader"))).isEqualTo("WaitingForDependency");
-    assertThat(out.toString()).contains("cannot become Ready", "InvalidSpec", "spec.indicator");
+    assertThat(out.toString()).contains("cannot become Ready", "InvalidSpec", "spec.scopes[1]");
+    assertThat(summary().get("rejected")).isEmpty();
+  }
+
+  @Test
+  void aFolderOfFourteenWithOneBadDocumentAppliesTheOtherThirteen() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("fourteen"));
+    for (int i = 1; i <= 3; i++) {
+      Files.writeString(dir.resolve("api-" + i + ".yaml"), """
+          apiVersion: m2m.logto.io/v1alpha1
+          kind: LogtoApiResource
+          metadata:
+            name: api-%1$d
+          spec:
+            indicator: https://api-%1$d.example
+            scopes:
+              - name: read
+          """.formatted(i));
+    }
+    for (int i = 1; i <= 3; i++) {
+      Files.writeString(dir.resolve("role-" + i + ".yaml"), """
+          apiVersion: m2m.logto.io/v1alpha1
+          kind: LogtoRole
+          metadata:
+            name: role-%1$d
+          spec:
+            description: Reads api-%1$d
+            permissions:
+              - resourceRef:
+                  name: api-%1$d
+                scopes: [read]
+          """.formatted(i));
+    }
+    for (int i = 1; i <= 7; i++) {
+      Files.writeString(dir.resolve("app-" + i + ".yaml"), """
+          apiVersion: m2m.logto.io/v1alpha1
+          kind: LogtoM2MApp
+          metadata:
+            name: app-%d
+          spec:
+            roles:
+              - roleRef:
+                  name: role-%d
+          """.formatted(i, 1 + i % 3));
+    }
+    Files.writeString(dir.resolve("wrong-policy.yaml"), """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoM2MApp
+        metadata:
+          name: wrong-policy
+        spec:
+          deletionPolicy: Sometimes
+          roles:
+            - roleRef:
+                name: role-1
+        """);
+    assertThat(ExamplesFolder.yamlFiles(dir)).hasSize(14);
+
+    int code = sandbox(dir, Duration.ofSeconds(60), 0).run();
+
+    assertThat(code).as(out + "\n" + err).isEqualTo(Sandbox.BAD_EXAMPLES);
+    JsonNode summary = summary();
+    assertThat(summary.get("objects")).hasSize(13)
+        .allSatisfy(o -> assertThat(readyReason(o)).isEqualTo("Synced"));
+    assertThat(summary.get("secrets")).hasSize(7);
+    JsonNode rejected = summary.get("rejected");
+    assertThat(rejected).hasSize(1);
+    assertThat(rejected.get(0).get("file").asText()).endsWith("wrong-policy.yaml");
+    assertThat(rejected.get(0).get("kind").asText()).isEqualTo("LogtoM2MApp");
+    assertThat(rejected.get(0).get("namespace").asText()).isEqualTo("default");
+    assertThat(rejected.get(0).get("name").asText()).isEqualTo("wrong-policy");
+    assertThat(rejected.get(0).get("message").asText()).startsWith(
+        "The LogtoM2MApp \"wrong-policy\" is invalid:\n* spec.deletionPolicy: Unsupported value:"
+            + " \"Sometimes\": supported values: \"Delete\", \"Retain\"");
+    assertThat(out.toString()).contains(
+        "refused LogtoM2MApp default/wrong-policy (wrong-policy.yaml): The LogtoM2MApp"
+            + " \"wrong-policy\" is invalid:",
+        "    * spec.deletionPolicy: Unsupported value: \"Sometimes\"",
+        "Applied 13 objects from " + dir + " (1 document refused, above)",
+        "All 13 objects are Ready");
+  }
+
+  @Test
+  void inWatchModeAnEditOfTheImmutableIndicatorIsRefusedAndTheObjectKeepsItsSpec()
+      throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("watched"));
+    String api = """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: shop
+        spec:
+          indicator: https://shop.example
+          scopes:
+            - name: read
+        """;
+    Files.writeString(dir.resolve("shop.yaml"), api);
+    java.util.concurrent.CountDownLatch converged = new java.util.concurrent.CountDownLatch(1);
+    AtomicReference<io.fabric8.kubernetes.client.KubernetesClient> client = new AtomicReference<>();
+    Sandbox sandbox = new Sandbox(
+        new Sandbox.Options(dir, false, Duration.ofSeconds(30),
+            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.empty(),
+            Optional.empty()),
+        new PrintWriter(out, true), new PrintWriter(err, true))
+        .onConverged(stack -> {
+          client.set(stack.kubernetes());
+          converged.countDown();
+        });
+    Thread running = new Thread(() -> {
+      try {
+        sandbox.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    running.start();
+    try {
+      assertThat(converged.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString())
+          .isTrue();
+
+      Files.writeString(dir.resolve("shop.yaml"), api.replace("https://shop.example",
+          "https://moved.example"));
+
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+          .until(() -> out.toString().contains("refused LogtoApiResource default/shop"));
+      assertThat(out.toString()).contains("refused LogtoApiResource default/shop (shop.yaml):"
+          + " The LogtoApiResource \"shop\" is invalid: spec.indicator: Invalid value:"
+          + " \"string\": indicator is immutable");
+      var shop = client.get().resources(io.logto.operator.crd.apiresource.LogtoApiResource.class)
+          .inNamespace("default").withName("shop").get();
+      assertThat(shop.getSpec().getIndicator()).isEqualTo("https://shop.example");
+      assertThat(shop.getMetadata().getGeneration()).isEqualTo(1L);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+          .until(() -> summary().get("rejected").size() == 1);
+      assertThat(summary().get("rejected").get(0).get("message").asText())
+          .endsWith("indicator is immutable");
+      assertThat(readyReason(summary().get("objects").get(0))).isEqualTo("Synced");
+    } finally {
+      sandbox.stop();
+      assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
+    }
   }
 
   @Test
@@ -160,7 +302,8 @@ class SandboxTest {
       AtomicReference<Long> appsWhileRunning = new AtomicReference<>();
       int code = new Sandbox(
           new Sandbox.Options(EXAMPLES, true, Duration.ofSeconds(60),
-              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote)),
+              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote),
+              Optional.empty()),
           new PrintWriter(out, true), new PrintWriter(err, true))
           .onConverged(stack -> appsWhileRunning.set((long) logto.applicationCount()))
           .run();
@@ -199,7 +342,7 @@ class SandboxTest {
   private static int exampleObjectCount() throws IOException {
     int count = 0;
     for (Path file : ExamplesFolder.yamlFiles(EXAMPLES)) {
-      count += new Manifests().parse(Files.readString(file), file.toString()).size();
+      count += new Manifests().parse(Files.readString(file), file.toString()).manifests().size();
     }
     return count;
   }
