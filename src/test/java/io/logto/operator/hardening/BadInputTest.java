@@ -23,6 +23,8 @@ import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.AppRoleAssignment;
 import io.logto.operator.crd.app.CredentialsSecret;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.app.SecretRotation;
+import io.logto.operator.crd.app.WorkloadReference;
 import io.logto.operator.crd.common.LocalObjectReference;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.crd.role.RolePermission;
@@ -243,6 +245,19 @@ class BadInputTest {
     all.add(appCase("two keys renamed to one name",
         a -> secret(a, s -> s.getKeys().put("LOGTO_APP_ID", "LOGTO_APP_SECRET")),
         "spec.secret.keys", "would both be written as LOGTO_APP_SECRET"));
+    all.add(appCase("rotation period that is not a duration",
+        a -> secret(a, s -> s.setRotation(rotation("30 days", null))),
+        "spec.secret.rotation.period", "duration such as 720h"));
+    all.add(appCase("rotation period under a minute",
+        a -> secret(a, s -> s.setRotation(rotation("30s", "10s"))),
+        "spec.secret.rotation.period", "at least 1m"));
+    all.add(appCase("grace period not shorter than the period",
+        a -> secret(a, s -> s.setRotation(rotation("24h", "24h"))),
+        "spec.secret.rotation.gracePeriod", "shorter than period"));
+    all.add(appCase("rollout restart of an invalid name",
+        a -> secret(a, s -> s.setRolloutRestart(List.of(new WorkloadReference(
+            WorkloadReference.Kind.Deployment, "Bad_Name")))),
+        "spec.secret.rolloutRestart.name"));
     all.add(appCase("label the operator sets",
         a -> secret(a, s -> s.getLabels().put("app.kubernetes.io/managed-by", "me")),
         "spec.secret.labels.app.kubernetes.io/managed-by", "set by the operator"));
@@ -540,6 +555,13 @@ class BadInputTest {
     return new Case("LogtoRole: " + title,
         n -> change.apply(role(n, permission(KNOWN_API, "read"))),
         "InvalidSpec", List.of(fragments), true, x -> {});
+  }
+
+  private static SecretRotation rotation(String period, String grace) {
+    SecretRotation rotation = new SecretRotation();
+    rotation.setPeriod(period);
+    rotation.setGracePeriod(grace);
+    return rotation;
   }
 
   private static Case appCase(String title, UnaryOperator<LogtoM2MApp> change, String... fragments) {

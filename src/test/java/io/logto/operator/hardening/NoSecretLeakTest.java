@@ -20,7 +20,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.logto.operator.cli.LoggingOptions;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
+import io.logto.operator.crd.app.CredentialsSecret;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.app.SecretRotation;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoClient;
 import io.logto.operator.logto.LogtoClientOptions;
@@ -201,7 +203,7 @@ class NoSecretLeakTest {
     assertThat(tokens).as("tokens issued (operator, verification, test)").hasSizeGreaterThan(5);
     assertThat(authorizations).anyMatch(a -> a.startsWith("Basic "))
         .anyMatch(a -> a.startsWith("Bearer "));
-    assertThat(appSecrets).as("app secrets seen").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(appSecrets).as("app secrets seen").hasSizeGreaterThanOrEqualTo(5);
     assertThat(appender.lines).as("TRACE lines captured")
         .anyMatch(l -> l.startsWith("TRACE io.logto.operator.logto.LogtoClient"))
         .anyMatch(l -> l.contains("request body"));
@@ -292,6 +294,32 @@ class NoSecretLeakTest {
     touch(orders, "after the outage");
     awaitVerified(orders);
 
+    // Rotation on demand with a grace period; one attempt meets an outage; then the previous
+    // secret is revoked at once.
+    h.edit(orders, a -> {
+      CredentialsSecret secret = new CredentialsSecret();
+      SecretRotation rotation = new SecretRotation();
+      rotation.setGracePeriod("1h");
+      secret.setRotation(rotation);
+      a.getSpec().setSecret(secret);
+      return a;
+    });
+    awaitVerified(orders);
+    String before = h.get(orders).getStatus().getCredentials().getCurrent().getName();
+    h.simulator.failNext(2, 503);
+    annotate(orders, "m2m.logto.io/rotate", "leak-scan");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !before.equals(
+        h.get(orders).getStatus().getCredentials().getCurrent().getName()));
+    awaitVerified(orders);
+    collectSecret("orders (rotated)", "orders-logto-credentials");
+    appSecrets.put("previous secret of orders",
+        decoded(h.secret("orders-logto-credentials")).get("LOGTO_APP_SECRET_PREVIOUS"));
+    snapshotStatuses();
+    annotate(orders, "m2m.logto.io/revoke-previous", "true");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        h.get(orders).getStatus().getCredentials().getPrevious() == null);
+    snapshotStatuses();
+
     // The app deleted in Logto behind the operator's back: recreated with new credentials.
     String oldId = h.get(orders).getStatus().getAppId();
     testClient.deleteApplication(oldId);
@@ -335,6 +363,18 @@ class NoSecretLeakTest {
   private void touch(LogtoM2MApp app, String description) {
     h.edit(app, a -> {
       a.getSpec().setDescription(description);
+      return a;
+    });
+  }
+
+  private void annotate(LogtoM2MApp app, String key, String value) {
+    h.edit(app, a -> {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      if (a.getMetadata().getAnnotations() != null) {
+        annotations.putAll(a.getMetadata().getAnnotations());
+      }
+      annotations.put(key, value);
+      a.getMetadata().setAnnotations(annotations);
       return a;
     });
   }

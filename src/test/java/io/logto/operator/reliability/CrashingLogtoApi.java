@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * call's result is lost, and every later call fails too, as if the process had died, until the
  * test restarts the operator with a healthy client.
  */
-final class CrashingLogtoApi {
+public final class CrashingLogtoApi {
 
   /** Thrown in place of a result: the operator never learns what Logto did. */
   static final class SimulatedCrash extends RuntimeException {
@@ -27,7 +27,7 @@ final class CrashingLogtoApi {
   private final CountDownLatch crashed = new CountDownLatch(1);
   private final AtomicBoolean dead = new AtomicBoolean();
 
-  CrashingLogtoApi(LogtoApi real, String crashAfter) {
+  public CrashingLogtoApi(LogtoApi real, String crashAfter) {
     this.proxy =
         (LogtoApi) Proxy.newProxyInstance(
             LogtoApi.class.getClassLoader(),
@@ -50,11 +50,11 @@ final class CrashingLogtoApi {
             });
   }
 
-  LogtoApi api() {
+  public LogtoApi api() {
     return proxy;
   }
 
-  boolean awaitCrash(long seconds) throws InterruptedException {
+  public boolean awaitCrash(long seconds) throws InterruptedException {
     return crashed.await(seconds, TimeUnit.SECONDS);
   }
 }

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * An API resource, a role and an app whose credentials rotate, on the harness; and what a test of
  * rotation asks: the Secret's values, whether a secret obtains a token, the app's secrets in Logto.
  */
-final class RotationFixture {
+public final class RotationFixture {
 
   static final String RESOURCE = "https://shop.api";
   static final String APP = "client";
