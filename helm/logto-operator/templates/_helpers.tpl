@@ -72,4 +72,11 @@ labelled app.kubernetes.io/managed-by=logto-operator.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- if .Values.rolloutRestart.enabled }}
+# spec.secret.rolloutRestart: a merge patch of the pod template's annotations (Fabric8 reads the
+# workload first).
+- apiGroups: ["apps"]
+  resources: ["deployments", "statefulsets"]
+  verbs: ["get", "patch"]
+{{- end }}
 {{- end }}

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.logto.operator.crd.app.WorkloadReference;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -146,6 +149,10 @@ class HelmRbacIT {
           "--set", "logto.tenantId=default",
           "--set", "logto.credentials.existingSecret=logto-operator-credentials",
           "--set", "metrics.port=" + port));
+      boolean rollouts = !watchNamespaces; // one mode with the option, one without
+      if (rollouts) {
+        values.addAll(List.of("--set", "rolloutRestart.enabled=true"));
+      }
       if (watchNamespaces) {
         values.addAll(List.of("--set", "watchNamespaces={" + a + "," + b + "}"));
       }
@@ -176,7 +183,7 @@ class HelmRbacIT {
       env.put("HOSTNAME", release + "-pod");
       try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
         operator.awaitReady(port, Duration.ofSeconds(90));
-        scenario(a, b, simulator);
+        scenario(a, b, simulator, rollouts);
       }
       ClusterObjects.release(admin, List.of(a, b), E2eKinds.ALL);
       Set<ChartGrants.Grant> grants = ChartGrants.of(rendered, release,
@@ -192,7 +199,7 @@ class HelmRbacIT {
    * Every way the operator touches Kubernetes: custom resources in two namespaces (watch, status,
    * finalizers), ConfigMaps and Secrets created, updated, restored and deleted, Events.
    */
-  private void scenario(String a, String b, LogtoSimulator logto) {
+  private void scenario(String a, String b, LogtoSimulator logto, boolean rollouts) {
     for (String ns : List.of(a, b)) {
       create(ns, OperatorHarness.apiResource("shop-api", "https://" + ns + ".shop.api", "read"));
       LogtoRole role = OperatorHarness.role("shop-role", OperatorHarness.permission("shop-api",
@@ -217,6 +224,9 @@ class HelmRbacIT {
     });
     await().atMost(ClusterObjects.WAIT).until(() -> "shop".equals(admin.secrets().inNamespace(a)
         .withName("shop-app-logto-credentials").get().getMetadata().getLabels().get("team")));
+    if (rollouts) {
+      rotateAndRollOut(a);
+    }
     admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").delete();
     await().atMost(ClusterObjects.WAIT).until(() -> {
       var secret = admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").get();
@@ -233,6 +243,38 @@ class HelmRbacIT {
         .isNull();
     assertThat(admin.configMaps().inNamespace(a).withName("shop-api-logto-api").get()).isNull();
     assertThat(logto.applicationCount()).isEqualTo(1);
+  }
+
+  /** A rotation of the app's secret rolls out a Deployment and a StatefulSet that read it. */
+  private void rotateAndRollOut(String ns) {
+    Map<String, String> labels = Map.of("app", "shop");
+    admin.resource(new DeploymentBuilder().withNewMetadata().withName("shop-web")
+        .withNamespace(ns).endMetadata().withNewSpec().withNewSelector()
+        .withMatchLabels(labels).endSelector().withNewTemplate().withNewMetadata()
+        .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("web")
+        .withImage("busybox").endContainer().endSpec().endTemplate().endSpec().build()).create();
+    admin.resource(new StatefulSetBuilder().withNewMetadata().withName("shop-worker")
+        .withNamespace(ns).endMetadata().withNewSpec().withServiceName("shop-worker")
+        .withNewSelector().withMatchLabels(labels).endSelector().withNewTemplate()
+        .withNewMetadata().withLabels(labels).endMetadata().withNewSpec().addNewContainer()
+        .withName("worker").withImage("busybox").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    ClusterObjects.edit(admin, LogtoM2MApp.class, ns, "shop-app", r -> {
+      r.getSpec().getSecret().setRolloutRestart(List.of(
+          new WorkloadReference(WorkloadReference.Kind.Deployment, "shop-web"),
+          new WorkloadReference(WorkloadReference.Kind.StatefulSet, "shop-worker")));
+      r.getMetadata().setAnnotations(Map.of("m2m.logto.io/rotate", "rbac"));
+      return r;
+    });
+    await().atMost(ClusterObjects.WAIT).until(() ->
+        rolledOut(admin.apps().deployments().inNamespace(ns).withName("shop-web").get()
+            .getSpec().getTemplate().getMetadata().getAnnotations())
+        && rolledOut(admin.apps().statefulSets().inNamespace(ns).withName("shop-worker").get()
+            .getSpec().getTemplate().getMetadata().getAnnotations()));
+  }
+
+  private static boolean rolledOut(Map<String, String> annotations) {
+    return annotations != null && annotations.containsKey("m2m.logto.io/credentials");
   }
 
   private void create(String namespace, CustomResource<?, ?> object) {

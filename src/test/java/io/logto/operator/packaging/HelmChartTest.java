@@ -184,6 +184,30 @@ class HelmChartTest {
     assertThat(envValue(objects, "WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
   }
 
+  /** rolloutRestart.enabled adds get and patch of Deployments and StatefulSets, nothing else. */
+  @ParameterizedTest
+  @ValueSource(strings = {ALL, WATCHED})
+  void rolloutRestartAddsOnlyGetAndPatchOfDeploymentsAndStatefulSets(String valuesFile) {
+    List<PolicyRule> enabled = workloadRules(render(valuesFile, "rolloutRestart.enabled=true"));
+    assertThat(verbs(enabled, "apps", "deployments")).containsOnly("get", "patch");
+    assertThat(verbs(enabled, "apps", "statefulsets")).containsOnly("get", "patch");
+    assertThat(enabled).filteredOn(r -> r.getApiGroups().contains("apps"))
+        .flatExtracting(PolicyRule::getResources)
+        .containsOnly("deployments", "statefulsets");
+    assertThat(workloadRules(render(valuesFile))).as("off by default")
+        .noneMatch(r -> r.getApiGroups().contains("apps"));
+  }
+
+  /** The rules of the ClusterRole, or of every per-namespace Role (the Lease Role left out). */
+  private static List<PolicyRule> workloadRules(List<HasMetadata> objects) {
+    List<PolicyRule> rules = new ArrayList<>();
+    all(objects, ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+    all(objects, Role.class).stream()
+        .filter(r -> !r.getMetadata().getNamespace().equals(Helm.NAMESPACE))
+        .forEach(r -> rules.addAll(r.getRules()));
+    return rules;
+  }
+
   @Test
   void leaseRoleIsBoundInTheReleaseNamespaceOnlyWithLeaderElection() {
     List<HasMetadata> withLease = render(ALL);
