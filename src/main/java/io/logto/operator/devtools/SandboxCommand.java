@@ -2,6 +2,7 @@ package io.logto.operator.devtools;
 
 import io.logto.operator.cli.LoggingOptions;
 import io.logto.operator.sandbox.RemoteLogto;
+import io.logto.operator.sandbox.RotationDemo;
 import io.logto.operator.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every object is Ready (with --once)",
-      "1:some object is not Ready: a permanent failure or the timeout",
+      "1:some object is not Ready: a permanent failure or the timeout; or, with --rotate-demo, a"
+          + " token request did not answer as a rotation without downtime must",
       "2:the examples folder is missing or has no .yaml file, or a document was refused (the"
           + " others were applied and awaited)",
       "3:the given Logto cannot be used with the given credentials"
@@ -68,6 +70,11 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Mixin RealLogtoOptions realLogto;
 
+  @Option(names = "--rotate-demo",
+      description = "Once converged, rotate one app's secret on demand (grace period 10s) and"
+          + " show a token request with the old and the new secret before, during and after.")
+  boolean rotateDemo;
+
   @Option(names = "--verbose",
       description = "Show the operator's log on the screen instead of writing it to the log file.")
   boolean verbose;
@@ -87,8 +94,14 @@ public final class SandboxCommand implements Callable<Integer> {
     }
     Sandbox.Options options = options();
     try (LogToFile log = options.logFile().map(LogToFile::start).orElse(null)) {
-      return run(new Sandbox(options, spec.commandLine().getOut(),
-          spec.commandLine().getErr()));
+      Sandbox sandbox = new Sandbox(options, spec.commandLine().getOut(),
+          spec.commandLine().getErr());
+      if (!rotateDemo) {
+        return run(sandbox);
+      }
+      RotationDemo demo = new RotationDemo(spec.commandLine().getOut());
+      int code = run(sandbox.onConverged(demo::run));
+      return code == Sandbox.ALL_READY && !demo.succeeded() ? Sandbox.NOT_READY : code;
     }
   }
 

@@ -49,6 +49,21 @@ class SandboxScreenTest {
     assertThat(LOG_LINE.matcher(run.screen()).find()).as(run.screen()).isTrue();
   }
 
+  /** --rotate-demo: a client's token requests before, during and after a rotation. */
+  @Test
+  void theRotationDemoShowsNoDowntimeAndTheOldSecretRetired() throws Exception {
+    Run run = sandbox("--log-file", temp.resolve("operator.log").toString(), "--rotate-demo");
+
+    assertThat(run.exitCode()).as(run.screen()).isZero();
+    assertThat(run.screen()).contains(
+        "Rotation demo on LogtoM2MApp default/order-stats (grace period 10s)",
+        "before    current secret ok",
+        "during    new secret ok; previous secret (LOGTO_APP_SECRET_PREVIOUS) ok",
+        "after     new secret ok; previous secret refused (401 oidc.invalid_client)",
+        "no downtime");
+    assertThat(run.screen()).doesNotContain("unexpected");
+  }
+
   record Run(int exitCode, String screen) {}
 
   /** Runs the sandbox command as the jar's main does, with everything printed captured. */
