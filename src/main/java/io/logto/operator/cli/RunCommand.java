@@ -3,6 +3,7 @@ package io.logto.operator.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.logto.operator.config.ConfigException;
+import io.logto.operator.connection.TenantClients;
 import io.logto.operator.config.OperatorConfig;
 import io.logto.operator.logto.LogtoClient;
 import io.logto.operator.logto.LogtoException;
@@ -116,13 +117,20 @@ public final class RunCommand implements Callable<Integer> {
               : Optional.empty();
       OperatorSettings settings =
           new OperatorSettings(config.logto(), config.watchNamespaces(),
-              config.privilegedNamespaces(), config.resyncInterval(), 32, leaseNamespace);
+              config.privilegedNamespaces(), config.resyncInterval(), 32, leaseNamespace)
+              .withOperatorNamespace(Optional.ofNullable(config.podNamespace())
+                  .orElse(kubernetes.getNamespace()));
+      // A connection's client: the operator's timeouts and retries, its own bound and CAs.
+      TenantClients clients = (key, connection, calls, ca) -> new LogtoClient(connection,
+          config.clientOptions().withMaxConcurrentCalls(calls).withCaBundlePem(ca),
+          metrics.logtoCallListener(key.label()));
       LOG.info("starting: Logto {} (Management API {}), namespaces {}, privileged {}",
           config.logto().endpoint(), config.logto().managementApiResource(),
           config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
           config.privilegedNamespaces());
       try (LogtoOperator operator =
-              LogtoOperator.start(kubernetes, logto, settings, metrics.josdkMetrics());
+              LogtoOperator.start(kubernetes, logto, settings, metrics.josdkMetrics(),
+                  java.time.Clock.systemUTC(), clients);
           HealthServer health = HealthServer.start(config.httpPort(), operator, metrics)) {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));

@@ -3,9 +3,13 @@ package io.logto.operator.drift;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.logto.operator.connection.ConnectionKey;
+import io.logto.operator.connection.ConnectionRegistry;
+import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.logto.LogtoException;
@@ -35,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +58,7 @@ public final class ResyncService implements AutoCloseable {
   public record Report(int checked, int drifted) {}
 
   private final KubernetesClient client;
-  private final LogtoApi logto;
+  private final ConnectionRegistry connections;
   private final DriftQueue queue;
   private final ReconcileTrigger<LogtoApiResource> resourceTrigger;
   private final ReconcileTrigger<LogtoRole> roleTrigger;
@@ -69,7 +74,7 @@ public final class ResyncService implements AutoCloseable {
 
   public ResyncService(
       KubernetesClient client,
-      LogtoApi logto,
+      ConnectionRegistry connections,
       DriftQueue queue,
       ReconcileTrigger<LogtoApiResource> resources,
       ReconcileTrigger<LogtoRole> roles,
@@ -77,7 +82,7 @@ public final class ResyncService implements AutoCloseable {
       Set<String> namespaces,
       Clock clock) {
     this.client = client;
-    this.logto = logto;
+    this.connections = connections;
     this.queue = queue;
     this.resourceTrigger = resources;
     this.roleTrigger = roles;
@@ -101,7 +106,10 @@ public final class ResyncService implements AutoCloseable {
     }
   }
 
-  /** Compares Logto with every synced custom resource once, and queues those that differ. */
+  /**
+   * Compares Logto with every synced custom resource once, connection by connection, and queues
+   * those that differ. A tenant that fails is skipped (and said so) without stopping the others.
+   */
   public synchronized Report runOnce() {
     if (!appTrigger.isRunning()) {
       // Not started, or not the leader: the leader's resync does the work.
@@ -110,8 +118,35 @@ public final class ResyncService implements AutoCloseable {
     List<LogtoApiResource> resourceCrs = synced(LogtoApiResource.class);
     List<LogtoRole> roleCrs = synced(LogtoRole.class);
     List<LogtoM2MApp> appCrs = synced(LogtoM2MApp.class);
+    List<LogtoRole> allRoles = watched(LogtoRole.class);
+    int checked = 0;
     int drifted = 0;
+    for (LogtoTenant tenant : connections.usable()) {
+      Predicate<CustomResource<?, ?>> inTenant = cr -> tenant.key().equals(connectionOf(cr));
+      try {
+        Report report = compare(tenant.logto(),
+            resourceCrs.stream().filter(inTenant).toList(),
+            roleCrs.stream().filter(inTenant).toList(),
+            appCrs.stream().filter(inTenant).toList(),
+            allRoles.stream().filter(inTenant).toList());
+        checked += report.checked();
+        drifted += report.drifted();
+      } catch (LogtoException e) {
+        LOG.warn("resync of connection {} skipped: Logto answered {} {}", tenant.key().label(),
+            e.status(), e.code());
+      }
+    }
+    return report(checked, drifted);
+  }
 
+  private static ConnectionKey connectionOf(CustomResource<?, ?> cr) {
+    Object spec = cr.getSpec();
+    return ConnectionKey.of(cr, spec instanceof WithConnection w ? w.getConnectionRef() : null);
+  }
+
+  private Report compare(LogtoApi logto, List<LogtoApiResource> resourceCrs,
+      List<LogtoRole> roleCrs, List<LogtoM2MApp> appCrs, List<LogtoRole> allRoles) {
+    int drifted = 0;
     if (!resourceCrs.isEmpty()) {
       Map<String, ApiResource> byId = byId(logto.listApiResources(), ApiResource::id);
       for (LogtoApiResource cr : resourceCrs) {
@@ -120,7 +155,7 @@ public final class ResyncService implements AutoCloseable {
       }
     }
     if (roleCrs.isEmpty() && appCrs.isEmpty()) {
-      return report(resourceCrs.size(), drifted);
+      return new Report(resourceCrs.size(), drifted);
     }
     List<Role> roles = logto.listRoles();
     Map<String, Role> rolesById = byId(roles, Role::id);
@@ -131,17 +166,17 @@ public final class ResyncService implements AutoCloseable {
       drifted += queue(RoleReconciler.KIND, cr, RoleDrift.difference(cr, inLogto, scopes),
           roleTrigger);
     }
-    drifted += checkApps(appCrs, rolesById, rolesByName);
-    return report(resourceCrs.size() + roleCrs.size() + appCrs.size(), drifted);
+    drifted += checkApps(logto, appCrs, allRoles, rolesById, rolesByName);
+    return new Report(resourceCrs.size() + roleCrs.size() + appCrs.size(), drifted);
   }
 
-  private int checkApps(
-      List<LogtoM2MApp> appCrs, Map<String, Role> rolesById, Map<String, Role> rolesByName) {
+  private int checkApps(LogtoApi logto, List<LogtoM2MApp> appCrs, List<LogtoRole> allRoles,
+      Map<String, Role> rolesById, Map<String, Role> rolesByName) {
     if (appCrs.isEmpty()) {
       return 0;
     }
     Map<String, String> roleIdsByRef = new HashMap<>();
-    for (LogtoRole role : watched(LogtoRole.class)) {
+    for (LogtoRole role : allRoles) {
       if (role.getStatus() != null && role.getStatus().getRoleId() != null) {
         roleIdsByRef.put(key(role.getMetadata().getNamespace(), role.getMetadata().getName()),
             role.getStatus().getRoleId());

@@ -2,6 +2,7 @@ package io.logto.operator.logto;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -51,8 +52,11 @@ final class HttpClientFactory {
             .followSslRedirects(false)
             .eventListenerFactory(SendTracker.FACTORY)
             .addInterceptor(new RedactingLoggingInterceptor(redactor));
-    if (options.caBundle() != null) {
-      X509TrustManager trust = trustingPlatformAnd(options.caBundle());
+    if (options.caBundle() != null || options.caBundlePem() != null) {
+      X509TrustManager trust = options.caBundle() != null
+          ? trustingPlatformAnd(options.caBundle())
+          : trustingPlatformAnd(options.caBundlePem().getBytes(StandardCharsets.UTF_8),
+              "the connection's CA bundle");
       builder.sslSocketFactory(sslContext(trust).getSocketFactory(), trust);
     }
     return builder.build();
@@ -61,29 +65,31 @@ final class HttpClientFactory {
   /** The platform's trusted CAs plus every certificate of a PEM bundle. */
   static X509TrustManager trustingPlatformAnd(Path pemBundle) {
     try {
+      return trustingPlatformAnd(Files.readAllBytes(pemBundle), pemBundle.toString());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot use CA bundle " + pemBundle + ": " + e, e);
+    }
+  }
+
+  static X509TrustManager trustingPlatformAnd(byte[] pem, String what) {
+    try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int index = 0;
       for (X509Certificate ca : trustManager(null).getAcceptedIssuers()) {
         store.setCertificateEntry("platform-" + index++, ca);
       }
-      Collection<? extends Certificate> extra = readPem(pemBundle);
+      Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
+          .generateCertificates(new java.io.ByteArrayInputStream(pem));
       if (extra.isEmpty()) {
-        throw new IllegalArgumentException("no certificate in CA bundle " + pemBundle);
+        throw new IllegalArgumentException("no certificate in CA bundle " + what);
       }
       for (Certificate ca : extra) {
         store.setCertificateEntry("bundle-" + index++, ca);
       }
       return trustManager(store);
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("cannot use CA bundle " + pemBundle + ": " + e, e);
-    }
-  }
-
-  private static Collection<? extends Certificate> readPem(Path pemBundle)
-      throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(pemBundle)) {
-      return CertificateFactory.getInstance("X.509").generateCertificates(in);
+      throw new IllegalArgumentException("cannot use CA bundle " + what + ": " + e, e);
     }
   }
 

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param maxBackoff upper bound of one backoff, Retry-After included
  * @param maxConcurrentCalls bound on HTTP calls in flight to Logto across all callers
  * @param tokenRefreshMargin a cached token is renewed this long before it expires
- * @param caBundle extra PEM certificates to trust for TLS to Logto, or null
+ * @param caBundle a file of extra PEM certificates to trust for TLS to Logto, or null
+ * @param caBundlePem the same given as text (a connection's ConfigMap), or null
  */
 public record LogtoClientOptions(
     Duration connectTimeout,
@@ -23,7 +24,8 @@ public record LogtoClientOptions(
     Duration maxBackoff,
     int maxConcurrentCalls,
     Duration tokenRefreshMargin,
-    Path caBundle) {
+    Path caBundle,
+    String caBundlePem) {
 
   public static LogtoClientOptions defaults() {
     return new LogtoClientOptions(
@@ -34,31 +36,37 @@ public record LogtoClientOptions(
         Duration.ofSeconds(30),
         16,
         Duration.ofSeconds(60),
+        null,
         null);
   }
 
   public LogtoClientOptions withMaxRetries(int retries) {
     return new LogtoClientOptions(connectTimeout, callTimeout, retries, initialBackoff, maxBackoff,
-        maxConcurrentCalls, tokenRefreshMargin, caBundle);
+        maxConcurrentCalls, tokenRefreshMargin, caBundle, caBundlePem);
   }
 
   public LogtoClientOptions withBackoff(Duration initial, Duration max) {
     return new LogtoClientOptions(connectTimeout, callTimeout, maxRetries, initial, max,
-        maxConcurrentCalls, tokenRefreshMargin, caBundle);
+        maxConcurrentCalls, tokenRefreshMargin, caBundle, caBundlePem);
   }
 
   public LogtoClientOptions withMaxConcurrentCalls(int calls) {
     return new LogtoClientOptions(connectTimeout, callTimeout, maxRetries, initialBackoff,
-        maxBackoff, calls, tokenRefreshMargin, caBundle);
+        maxBackoff, calls, tokenRefreshMargin, caBundle, caBundlePem);
   }
 
   public LogtoClientOptions withTimeouts(Duration connect, Duration call) {
     return new LogtoClientOptions(connect, call, maxRetries, initialBackoff, maxBackoff,
-        maxConcurrentCalls, tokenRefreshMargin, caBundle);
+        maxConcurrentCalls, tokenRefreshMargin, caBundle, caBundlePem);
   }
 
   public LogtoClientOptions withCaBundle(Path bundle) {
     return new LogtoClientOptions(connectTimeout, callTimeout, maxRetries, initialBackoff,
-        maxBackoff, maxConcurrentCalls, tokenRefreshMargin, bundle);
+        maxBackoff, maxConcurrentCalls, tokenRefreshMargin, bundle, null);
+  }
+
+  public LogtoClientOptions withCaBundlePem(String pem) {
+    return new LogtoClientOptions(connectTimeout, callTimeout, maxRetries, initialBackoff,
+        maxBackoff, maxConcurrentCalls, tokenRefreshMargin, null, pem);
   }
 }

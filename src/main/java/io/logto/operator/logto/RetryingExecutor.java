@@ -16,6 +16,7 @@ final class RetryingExecutor {
 
   private final HttpExchanger exchanger;
   private final RetryPolicy policy;
+  private final CircuitBreaker breaker = new CircuitBreaker();
 
   RetryingExecutor(HttpExchanger exchanger, RetryPolicy policy) {
     this.exchanger = exchanger;
@@ -28,6 +29,22 @@ final class RetryingExecutor {
    */
   Answer execute(Request request, boolean repeatable) {
     String call = request.method() + " " + PathTemplate.of(request);
+    breaker.check(call);
+    try {
+      Answer answer = send(request, repeatable, call);
+      if (answer.status() == 429 || answer.status() >= 500) {
+        breaker.failed();
+      } else {
+        breaker.succeeded();
+      }
+      return answer;
+    } catch (LogtoException e) {
+      breaker.failed();
+      throw e;
+    }
+  }
+
+  private Answer send(Request request, boolean repeatable, String call) {
     try {
       for (int retries = 0; ; retries++) {
         Duration pause;

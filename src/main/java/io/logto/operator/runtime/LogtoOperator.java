@@ -9,7 +9,19 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.logto.operator.drift.ResyncService;
+import io.logto.operator.connection.ConnectionKey;
+import io.logto.operator.connection.ConnectionObjects;
+import io.logto.operator.connection.ConnectionReconciler;
+import io.logto.operator.connection.ConnectionRegistry;
+import io.logto.operator.connection.LogtoTenant;
+import io.logto.operator.connection.NamespaceLabels;
+import io.logto.operator.connection.NamespacePolicy;
+import io.logto.operator.connection.TenantClients;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.logto.LogtoClient;
+import io.logto.operator.logto.LogtoClientOptions;
+import io.logto.operator.reconciler.common.LogtoObjectReconciler;
+import java.util.List;
 import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.reconciler.apiresource.ApiResourceReconciler;
 import io.logto.operator.reconciler.app.M2MAppReconciler;
@@ -32,11 +44,14 @@ public final class LogtoOperator implements AutoCloseable {
 
   private final Operator operator;
   private final ResyncService resync;
+  private final ConnectionRegistry registry;
   private final AtomicBoolean closing;
 
-  private LogtoOperator(Operator operator, ResyncService resync, AtomicBoolean closing) {
+  private LogtoOperator(Operator operator, ResyncService resync, ConnectionRegistry registry,
+      AtomicBoolean closing) {
     this.operator = operator;
     this.resync = resync;
+    this.registry = registry;
     this.closing = closing;
   }
 
@@ -49,22 +64,42 @@ public final class LogtoOperator implements AutoCloseable {
   /** As {@link #start(KubernetesClient, LogtoApi, OperatorSettings, Metrics)}, on a given clock. */
   public static LogtoOperator start(KubernetesClient client, LogtoApi logto,
       OperatorSettings settings, Metrics metrics, Clock clock) {
-    OperatorServices services =
-        new OperatorServices(
-            logto,
-            settings.connection(),
-            settings.privilegedNamespaces(),
-            new DriftQueue(),
-            new EventRecorder(client, clock),
-            clock);
+    return start(client, logto, settings, metrics, clock,
+        (key, connection, calls, ca) -> new LogtoClient(connection,
+            LogtoClientOptions.defaults().withMaxConcurrentCalls(calls).withCaBundlePem(ca)));
+  }
+
+  /**
+   * Builds and starts the operator.
+   *
+   * @param logto the client of the operator's own connection (objects without connectionRef)
+   * @param clients builds the clients of LogtoConnections and ClusterLogtoConnections
+   */
+  public static LogtoOperator start(KubernetesClient client, LogtoApi logto,
+      OperatorSettings settings, Metrics metrics, Clock clock, TenantClients clients) {
+    ConnectionRegistry registry = new ConnectionRegistry();
+    registry.putDefault(new LogtoTenant(ConnectionKey.DEFAULT, logto, settings.connection(),
+        NamespacePolicy.allNamespaces(settings.privilegedNamespaces())));
+    EventRecorder events = new EventRecorder(client, clock);
+    OperatorServices services = new OperatorServices(registry,
+        key -> ConnectionObjects.exists(client, key), new DriftQueue(), events, clock);
     OwnedObjectWriter writer = new OwnedObjectWriter(client);
     var apiResources = new ApiResourceReconciler(services, writer);
     var roles = new RoleReconciler(services);
-    var apps = new M2MAppReconciler(services, writer,
-        new WorkloadRestarter(client, services.events()));
+    var apps = new M2MAppReconciler(services, writer, new WorkloadRestarter(client, events));
+    List<LogtoObjectReconciler<?, ?>> kinds = List.of(apiResources, roles, apps);
+    Consumer<ConnectionKey> wakeUsers = key -> kinds.forEach(kind -> kind.wakeUsersOf(key));
+    NamespaceLabels labels = new NamespaceLabels(client, Duration.ofSeconds(30));
+    String operatorNamespace = settings.operatorNamespace().orElse(null);
 
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrides(client, settings, metrics, closing));
+    operator.register(new ConnectionReconciler.Namespaced(registry, clients, labels,
+        wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
+        controller(settings));
+    operator.register(new ConnectionReconciler.Cluster(registry, clients, labels,
+        wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
+        c -> c.withFinalizer(ManagedLabels.FINALIZER).withRetry(retry()));
     operator.register(apiResources, controller(settings));
     operator.register(roles, controller(settings));
     // Annotations such as m2m.logto.io/rotate leave the generation alone: the app controller is
@@ -75,12 +110,12 @@ public final class LogtoOperator implements AutoCloseable {
     operator.start();
 
     ResyncService resync =
-        new ResyncService(client, logto, services.drift(), apiResources.trigger(),
+        new ResyncService(client, registry, services.drift(), apiResources.trigger(),
             roles.trigger(), apps.trigger(), settings.watchNamespaces(), clock);
     if (!settings.resyncInterval().isZero()) {
       resync.schedule(settings.resyncInterval());
     }
-    return new LogtoOperator(operator, resync, closing);
+    return new LogtoOperator(operator, resync, registry, closing);
   }
 
   private static Consumer<ConfigurationServiceOverrider> overrides(
@@ -118,16 +153,19 @@ public final class LogtoOperator implements AutoCloseable {
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
       Consumer<ControllerConfigurationOverrider<R>> controller(OperatorSettings settings) {
     return c -> {
-      c.withFinalizer(ManagedLabels.FINALIZER)
-          // Unexpected errors only (Logto failures are handled with their own backoff).
-          .withRetry(new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2)
-              .setMaxInterval(300_000).withoutMaxAttempts());
+      c.withFinalizer(ManagedLabels.FINALIZER).withRetry(retry());
       if (settings.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {
         c.settingNamespaces(settings.watchNamespaces());
       }
     };
+  }
+
+  /** For unexpected errors only (Logto failures are handled with their own backoff). */
+  private static GenericRetry retry() {
+    return new GenericRetry().setInitialInterval(2000).setIntervalMultiplier(2)
+        .setMaxInterval(300_000).withoutMaxAttempts();
   }
 
   /**
@@ -158,10 +196,16 @@ public final class LogtoOperator implements AutoCloseable {
     return operator;
   }
 
+  /** The Logto tenants the operator can reach, by connection. */
+  public ConnectionRegistry connections() {
+    return registry;
+  }
+
   @Override
   public void close() {
     closing.set(true);
     resync.close();
     operator.stop();
+    registry.close();
   }
 }

@@ -21,12 +21,22 @@ public final class OperatorMetrics {
     return MicrometerMetrics.withoutPerResourceMetrics(registry);
   }
 
+  /** The listener of the operator's own connection's client. */
   public LogtoCallListener logtoCallListener() {
+    return logtoCallListener("default");
+  }
+
+  /**
+   * The listener of a connection's client: its calls carry the label {@code connection}
+   * ({@code default}, {@code ns/name} or {@code cluster/name}).
+   */
+  public LogtoCallListener logtoCallListener(String connection) {
     return new LogtoCallListener() {
       @Override
       public void onCall(String method, String pathTemplate, int status, long durationNanos) {
         Timer.builder("logto.calls")
             .description("HTTP calls to Logto")
+            .tag("connection", connection)
             .tag("method", method)
             .tag("path", pathTemplate)
             .tag("status", Integer.toString(status))
@@ -38,6 +48,7 @@ public final class OperatorMetrics {
       public void onOperatorTokenRequest(boolean success) {
         Counter.builder("logto.token.requests")
             .description("Requests for the operator's own Management API token")
+            .tag("connection", connection)
             .tag("outcome", success ? "success" : "failure")
             .register(registry)
             .increment();

@@ -14,6 +14,9 @@ import java.util.Set;
  * @param resyncInterval how often Logto is compared with the custom resources; zero disables
  * @param reconcileThreads reconciles running at once (Logto calls are bounded by the client)
  * @param leaseNamespace namespace of the leader-election Lease, empty for no leader election
+ * @param operatorNamespace the operator's namespace, where a ClusterLogtoConnection's credentials
+ *     Secret is by default
+ * @param connectionRecheck how often a connection's credentials are read and proven again
  */
 public record OperatorSettings(
     LogtoConnection connection,
@@ -21,13 +24,34 @@ public record OperatorSettings(
     Set<String> privilegedNamespaces,
     Duration resyncInterval,
     int reconcileThreads,
-    Optional<String> leaseNamespace) {
+    Optional<String> leaseNamespace,
+    Optional<String> operatorNamespace,
+    Duration connectionRecheck) {
 
   public static final String LEASE_NAME = "logto-operator-leader";
+  public static final Duration CONNECTION_RECHECK = Duration.ofSeconds(60);
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
     privilegedNamespaces = Set.copyOf(privilegedNamespaces);
+  }
+
+  public OperatorSettings(LogtoConnection connection, Set<String> watchNamespaces,
+      Set<String> privilegedNamespaces, Duration resyncInterval, int reconcileThreads,
+      Optional<String> leaseNamespace) {
+    this(connection, watchNamespaces, privilegedNamespaces, resyncInterval, reconcileThreads,
+        leaseNamespace, leaseNamespace, CONNECTION_RECHECK);
+  }
+
+  public OperatorSettings withConnectionRecheck(Duration recheck) {
+    return new OperatorSettings(connection, watchNamespaces, privilegedNamespaces,
+        resyncInterval, reconcileThreads, leaseNamespace, operatorNamespace, recheck);
+  }
+
+  public OperatorSettings withOperatorNamespace(String namespace) {
+    return new OperatorSettings(connection, watchNamespaces, privilegedNamespaces,
+        resyncInterval, reconcileThreads, leaseNamespace, Optional.ofNullable(namespace),
+        connectionRecheck);
   }
 
   /** Settings for an embedded run: all namespaces, no leader election. */

@@ -41,7 +41,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       List.of(
           "META-INF/fabric8/logtoapiresources.m2m.logto.io-v1.yml",
           "META-INF/fabric8/logtoroles.m2m.logto.io-v1.yml",
-          "META-INF/fabric8/logtom2mapps.m2m.logto.io-v1.yml");
+          "META-INF/fabric8/logtom2mapps.m2m.logto.io-v1.yml",
+          "META-INF/fabric8/logtoconnections.m2m.logto.io-v1.yml",
+          "META-INF/fabric8/clusterlogtoconnections.m2m.logto.io-v1.yml");
 
   /** The mock server logs every request through java.util.logging; kept quiet (and referenced). */
   private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");

@@ -47,22 +47,45 @@ public final class CrdRuleCatalog {
   public static final Map<String, String> PLURALS = Map.of(
       "LogtoApiResource", "logtoapiresources",
       "LogtoRole", "logtoroles",
-      "LogtoM2MApp", "logtom2mapps");
+      "LogtoM2MApp", "logtom2mapps",
+      "LogtoConnection", "logtoconnections",
+      "ClusterLogtoConnection", "clusterlogtoconnections");
 
   /** A valid spec per kind that sets every field (both branches of each one-of). */
   static final Map<String, String> BASE_SPECS = Map.of(
+      "LogtoConnection", """
+          {"endpoint": "https://tenant-a.logto.app", "tenantId": "tenant-a",
+           "credentialsSecretRef": {"name": "tenant-a-credentials", "appIdKey": "id",
+                                    "appSecretKey": "secret"},
+           "caBundle": {"configMapName": "tenant-a-ca", "key": "ca.crt"},
+           "maxConcurrentCalls": 16}""",
+      "ClusterLogtoConnection", """
+          {"endpoint": "https://tenant-b.logto.app",
+           "managementApiResource": "https://tenant-b.logto.app/api",
+           "credentialsSecretRef": {"name": "tenant-b-credentials", "namespace": "logto-operator",
+                                    "appIdKey": "id", "appSecretKey": "secret"},
+           "caBundle": {"configMapName": "tenant-b-ca", "key": "ca.crt"},
+           "maxConcurrentCalls": 16,
+           "allowedNamespaces": {"names": ["team-a"],
+             "selector": {"matchLabels": {"tenant": "b"},
+                          "matchExpressions": [{"key": "env", "operator": "In",
+                                                "values": ["prod"]}]}},
+           "privilegedNamespaces": ["platform"]}""",
       "LogtoApiResource", """
           {"name": "Online Shopping", "indicator": "https://shopping.api", "accessTokenTtl": 3600,
+           "connectionRef": {"kind": "LogtoConnection", "name": "tenant-a"},
            "scopes": [{"name": "read:products", "description": "Read products"}],
            "configMap": {"name": "shopping-api-logto-api"}, "deletionPolicy": "Delete"}""",
       "LogtoRole", """
           {"name": "shopping-reader", "description": "Reads products",
+           "connectionRef": {"kind": "LogtoConnection", "name": "tenant-a"},
            "permissions": [
              {"resourceRef": {"name": "shopping-api"}, "scopes": ["read:products"]},
              {"indicator": "https://known.api", "scopes": ["read"]}],
            "deletionPolicy": "Delete"}""",
       "LogtoM2MApp", """
           {"name": "order-stats", "description": "Computes order statistics",
+           "connectionRef": {"kind": "ClusterLogtoConnection", "name": "tenant-b"},
            "roles": [{"roleRef": {"name": "shopping-reader"}},
                      {"logtoRoleName": "Logto Management API access"}],
            "secret": {"name": "order-stats-credentials", "keys": {"LOGTO_APP_ID": "CLIENT_ID"},
@@ -72,12 +95,26 @@ public final class CrdRuleCatalog {
                       "rolloutRestart": [{"kind": "Deployment", "name": "order-stats"}]},
            "deletionPolicy": "Retain"}""");
 
+  /**
+   * Further valid specs for fields a base document cannot set together (one of two): their rules
+   * are walked on these.
+   */
+  static final Map<String, List<String>> OTHER_SPECS = Map.of(
+      "LogtoConnection", List.of("""
+          {"endpoint": "https://logto.example", "managementApiResource": "https://x.logto.app/api",
+           "credentialsSecretRef": {"name": "x"}}"""),
+      "ClusterLogtoConnection", List.of("""
+          {"endpoint": "https://logto.example", "tenantId": "tenant-c",
+           "credentialsSecretRef": {"name": "x"}}"""));
+
   /** A value that each pattern refuses. */
   static final Map<String, String> PATTERN_VIOLATIONS = Map.of(
       "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "Bad_Name",
       "^https?://[^\\s/?#]+[^\\s]*$", "ftp://shopping.api",
       "^\\S+$", "read products",
-      "^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$", "30 days");
+      "^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$", "30 days",
+      "^[-._a-zA-Z0-9]+$", "app id",
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "Team_A");
 
   /** For each CEL rule (by its message), how to break it at the node it is declared on. */
   static final Map<String, UnaryOperator<JsonNode>> CEL_VIOLATIONS = Map.of(
@@ -95,7 +132,13 @@ public final class CrdRuleCatalog {
       "period must be at least 1m",
       node -> ((ObjectNode) node.deepCopy()).put("period", "30s").put("gracePeriod", "10s"),
       "gracePeriod must be shorter than period",
-      node -> ((ObjectNode) node.deepCopy()).put("gracePeriod", "720h"));
+      node -> ((ObjectNode) node.deepCopy()).put("gracePeriod", "720h"),
+      "connectionRef cannot be added, changed or removed",
+      node -> ((ObjectNode) node.deepCopy()).set("connectionRef",
+          json("{\"kind\": \"ClusterLogtoConnection\", \"name\": \"elsewhere\"}")),
+      "set at most one of tenantId or managementApiResource",
+      node -> ((ObjectNode) node.deepCopy()).put("tenantId", "x")
+          .put("managementApiResource", "https://x.logto.app/api"));
 
   /** Values at a maximum that the generic padding would make invalid for another rule. */
   static final Map<String, UnaryOperator<JsonNode>> AT_MAXIMUM = Map.of(
@@ -120,7 +163,8 @@ public final class CrdRuleCatalog {
   /** All cases of the three CRDs, in schema order. */
   public static List<CrdRuleCase> cases() {
     CrdRuleCatalog catalog = new CrdRuleCatalog();
-    for (String kind : List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp")) {
+    for (String kind : List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp",
+        "LogtoConnection", "ClusterLogtoConnection")) {
       catalog.walkKind(kind);
     }
     catalog.declared.stream().filter(field -> !catalog.visited.contains(field))
@@ -158,10 +202,15 @@ public final class CrdRuleCatalog {
 
   private void walkKind(String kind) {
     this.kind = kind;
-    this.base = validDocument(kind, "base");
     JSONSchemaProps spec = crd(kind).getSpec().getVersions().get(0).getSchema()
         .getOpenAPIV3Schema().getProperties().get("spec");
-    walk(spec, "spec", "spec", "/spec", base.get("spec"));
+    List<String> specs = new ArrayList<>(List.of(BASE_SPECS.get(kind)));
+    specs.addAll(OTHER_SPECS.getOrDefault(kind, List.of()));
+    for (String other : specs) {
+      this.base = validDocument(kind, "base");
+      base.set("spec", json(other));
+      walk(spec, "spec", "spec", "/spec", base.get("spec"));
+    }
   }
 
   /**

@@ -194,7 +194,8 @@ class CrdSchemaTest {
    * The API server rejects a CRD whose CEL rules could cost too much in the worst case, and it
    * estimates a string without maxLength at 3 MiB and a list or map without maxItems/maxProperties
    * at as many entries as fit in 3 MiB ("estimated rule cost exceeds budget"). So every value a rule
-   * reads, and every list above it, must be bounded.
+   * reads, and every list above it, must be bounded. A rule reads the fields it names
+   * ({@code self.connectionRef}), or the whole node for {@code self} alone or a macro.
    */
   @ParameterizedTest
   @ValueSource(strings = {"logtoapiresources", "logtoroles", "logtom2mapps"})
@@ -204,11 +205,28 @@ class CrdSchemaTest {
     assertThat(unbounded).isEmpty();
   }
 
+  /** {@code self} or {@code oldSelf}, and the field or method after it, if any. */
+  private static final Pattern SELF = Pattern.compile("\\b(?:self|oldSelf)\\b(\\.(\\w+)(\\()?)?");
+
   private static void walkBounded(
       JSONSchemaProps node, String path, boolean readByRule, List<String> unbounded) {
-    boolean read = readByRule
-        || (node.getXKubernetesValidations() != null && !node.getXKubernetesValidations().isEmpty());
-    if (read) {
+    List<ValidationRule> rules = node.getXKubernetesValidations() == null ? List.of()
+        : node.getXKubernetesValidations();
+    // A rule reads the fields it names (self.f); self alone or a macro (self.all(...)) reads all.
+    boolean wholeNode = readByRule;
+    java.util.Set<String> readFields = new java.util.HashSet<>();
+    for (ValidationRule rule : rules) {
+      Matcher m = SELF.matcher(rule.getRule());
+      while (m.find()) {
+        if (m.group(2) == null || m.group(3) != null) {
+          wholeNode = true;
+        } else {
+          readFields.add(m.group(2));
+        }
+      }
+    }
+    boolean whole = wholeNode;
+    if (whole) {
       if ("string".equals(node.getType()) && node.getMaxLength() == null
           && (node.getEnum() == null || node.getEnum().isEmpty())) {
         unbounded.add(path + ": string without maxLength");
@@ -222,16 +240,18 @@ class CrdSchemaTest {
     }
     if (node.getProperties() != null) {
       node.getProperties().forEach((name, child) ->
-          walkBounded(child, path + "." + name, read, unbounded));
+          walkBounded(child, path + "." + name, whole || readFields.contains(name),
+              unbounded));
     }
     if (node.getItems() != null && node.getItems().getSchema() != null) {
-      walkBounded(node.getItems().getSchema(), path + "[]", read, unbounded);
+      walkBounded(node.getItems().getSchema(), path + "[]", whole, unbounded);
     }
     if (node.getAdditionalProperties() != null
         && node.getAdditionalProperties().getSchema() != null) {
-      walkBounded(node.getAdditionalProperties().getSchema(), path + "{}", read, unbounded);
+      walkBounded(node.getAdditionalProperties().getSchema(), path + ".*", whole, unbounded);
     }
   }
+
 
   interface Visitor {
     void visit(String path, JSONSchemaProps node);

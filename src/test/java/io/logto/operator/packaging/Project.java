@@ -19,7 +19,8 @@ public final class Project {
   public static final YAMLMapper YAML = new YAMLMapper();
 
   /** The three kinds, by CRD plural, in the order the docs list them. */
-  static final List<String> PLURALS = List.of("logtoapiresources", "logtoroles", "logtom2mapps");
+  static final List<String> PLURALS = List.of("logtoapiresources", "logtoroles", "logtom2mapps",
+      "logtoconnections", "clusterlogtoconnections");
 
   static final String GROUP = "m2m.logto.io";
 

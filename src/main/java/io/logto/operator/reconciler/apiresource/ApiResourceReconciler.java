@@ -16,6 +16,7 @@ import io.logto.operator.logto.model.ApiResource;
 import io.logto.operator.logto.model.ApiResourceUpdate;
 import io.logto.operator.logto.model.NewApiResource;
 import io.logto.operator.logto.model.Scope;
+import io.logto.operator.reconciler.common.ConnectionLabels;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
 import io.logto.operator.reconciler.common.LogtoKeyOwners;
@@ -60,7 +61,7 @@ public final class ApiResourceReconciler
       new LogtoKeyOwners<>("byIndicator", ApiResourceReconciler::indicatorOf,
           r -> r.getStatus() == null ? null : r.getStatus().getResourceId(),
           r -> r.getStatus() == null ? null : r.getStatus().getPendingCreate(),
-          ApiResourceReconciler::retainsOnDeletion, trigger);
+          ApiResourceReconciler::retainsOnDeletion, ConnectionLabels::tenantOf, trigger);
   private final NameClaims<LogtoApiResource> configMapNames =
       new NameClaims<>("byConfigMapName", ApiResourceReconciler::configMapNameOf,
           ApiResourceReconciler::holdsConfigMap, trigger);
@@ -76,6 +77,7 @@ public final class ApiResourceReconciler
     return KIND;
   }
 
+  @Override
   public ReconcileTrigger<LogtoApiResource> trigger() {
     return trigger;
   }
@@ -83,6 +85,7 @@ public final class ApiResourceReconciler
   @Override
   public List<EventSource<?, LogtoApiResource>> prepareEventSources(
       EventSourceContext<LogtoApiResource> context) {
+    indexByConnection(context);
     indicatorOwners.register(context.getPrimaryCache());
     configMapNames.register(context.getPrimaryCache());
     var configMaps =
@@ -110,7 +113,7 @@ public final class ApiResourceReconciler
   protected Outcome sync(SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
     LogtoApiResource resource = session.resource();
     DesiredApiResource desired = DesiredApiResource.of(resource);
-    if (desired.indicator().equals(services.managementApiResource())) {
+    if (desired.indicator().equals(session.tenant().managementApiResource())) {
       throw SyncFailure.forbidden(
           "spec.indicator: the Logto Management API is built into Logto and cannot be managed by"
               + " a LogtoApiResource");
@@ -142,7 +145,7 @@ public final class ApiResourceReconciler
     LogtoApiResourceStatus status = session.status();
     if (status.getResourceId() != null) {
       Optional<ApiResource> existing =
-          NotFound.asEmpty(() -> services.logto().getApiResource(status.getResourceId()));
+          NotFound.asEmpty(() -> session.logto().getApiResource(status.getResourceId()));
       if (existing.isPresent()) {
         return updateIfChanged(session, existing.get(), desired);
       }
@@ -154,7 +157,7 @@ public final class ApiResourceReconciler
       status.setScopeIds(Map.of());
       return create(session, desired);
     }
-    Optional<ApiResource> found = services.logto().findApiResourceByIndicator(desired.indicator());
+    Optional<ApiResource> found = session.logto().findApiResourceByIndicator(desired.indicator());
     if (found.isPresent()) {
       boolean mayBeOurs = desired.indicator().equals(status.getPendingCreate());
       Optional<LogtoApiResource> owner = indicatorOwners.owner(session.resource(), mayBeOurs,
@@ -187,7 +190,7 @@ public final class ApiResourceReconciler
     ApiResource created;
     try {
       created =
-          services.logto().createApiResource(
+          session.logto().createApiResource(
               new NewApiResource(desired.name(), desired.indicator(), desired.accessTokenTtl()));
     } catch (LogtoException e) {
       if (e.isConflict()) {
@@ -208,7 +211,7 @@ public final class ApiResourceReconciler
   /** Logto refused our create: another object has the indicator since we looked. */
   private SyncFailure createdMeanwhile(
       SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
-    String id = services.logto().findApiResourceByIndicator(desired.indicator())
+    String id = session.logto().findApiResourceByIndicator(desired.indicator())
         .map(ApiResource::id).orElse(null);
     return indicatorOwners.owner(session.resource(), false, desired.indicator(), id)
         .map(owner -> ownedBySibling(owner, desired))
@@ -241,7 +244,7 @@ public final class ApiResourceReconciler
       return existing;
     }
     ApiResource updated =
-        services.logto().updateApiResource(existing.id(), new ApiResourceUpdate(newName, newTtl));
+        session.logto().updateApiResource(existing.id(), new ApiResourceUpdate(newName, newTtl));
     LOG.info("{} {}/{}: updated API resource {}", KIND, session.namespace(), session.name(),
         existing.id());
     services.events().normal(session.resource(), "Updated",
@@ -254,7 +257,7 @@ public final class ApiResourceReconciler
       String resourceId,
       DesiredApiResource desired) {
     Map<String, Scope> existing =
-        services.logto().listScopes(resourceId).stream()
+        session.logto().listScopes(resourceId).stream()
             .collect(Collectors.toMap(Scope::name, Function.identity(), (a, b) -> a));
     Map<String, String> ids = new TreeMap<>();
     List<String> changes = new ArrayList<>();
@@ -262,12 +265,12 @@ public final class ApiResourceReconciler
       Scope scope = existing.get(entry.getKey());
       if (scope == null) {
         Scope created =
-            services.logto().createScope(resourceId, entry.getKey(), entry.getValue());
+            session.logto().createScope(resourceId, entry.getKey(), entry.getValue());
         ids.put(entry.getKey(), created.id());
         changes.add("+" + entry.getKey());
       } else {
         if (!Objects.equals(scope.description(), entry.getValue())) {
-          services.logto().updateScope(resourceId, scope.id(), null, entry.getValue());
+          session.logto().updateScope(resourceId, scope.id(), null, entry.getValue());
           changes.add("~" + entry.getKey());
         }
         ids.put(entry.getKey(), scope.id());
@@ -275,7 +278,7 @@ public final class ApiResourceReconciler
     }
     for (Scope scope : existing.values()) {
       if (!desired.scopes().containsKey(scope.name())) {
-        services.logto().deleteScope(resourceId, scope.id());
+        session.logto().deleteScope(resourceId, scope.id());
         changes.add("-" + scope.name());
       }
     }
@@ -318,7 +321,7 @@ public final class ApiResourceReconciler
             .findFirst();
     writer.ensure(
         resource,
-        ApiConfigMaps.desired(resource, desired, services.connection()),
+        ApiConfigMaps.desired(resource, desired, session.tenant().connection()),
         cached,
         ApiConfigMaps::sameContent,
         CONFIG_MAP_FIELD);
@@ -357,14 +360,14 @@ public final class ApiResourceReconciler
     String id = status.getResourceId();
     String pending = status.getPendingCreate();
     if (id == null && pending != null) {
-      id = services.logto().findApiResourceByIndicator(pending).map(ApiResource::id)
+      id = session.logto().findApiResourceByIndicator(pending).map(ApiResource::id)
           .filter(found -> indicatorOwners.owner(resource, true, pending, found)
               .filter(owner -> owner == resource).isPresent())
           .orElse(null);
     }
     if (id != null) {
       String doomed = id;
-      NotFound.ignore(() -> services.logto().deleteApiResource(doomed));
+      NotFound.ignore(() -> session.logto().deleteApiResource(doomed));
       LOG.info("{} {}/{}: deleted API resource {}", KIND, session.namespace(), session.name(), id);
       services.events().normal(resource, "Deleted", "Deleted API resource " + id + " from Logto");
     }

@@ -7,6 +7,7 @@ import io.logto.operator.crd.app.CredentialsStatus.PendingCredential;
 import io.logto.operator.crd.app.CredentialsStatus.PreviousCredential;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.LogtoM2MAppStatus;
+import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.logto.LogtoException;
 import io.logto.operator.logto.model.ApplicationSecret;
 import io.logto.operator.reconciler.common.NotFound;
@@ -76,7 +77,7 @@ final class CredentialRotation {
       status.setCredentials(state);
     }
     Instant now = services.clock().instant();
-    List<ApplicationSecret> secrets = new ArrayList<>(services.logto().listApplicationSecrets(appId));
+    List<ApplicationSecret> secrets = new ArrayList<>(session.logto().listApplicationSecrets(appId));
     if (state.getCurrent() == null && state.getPending() == null) {
       adoptUsable(session, state, policy, secrets, now);
     }
@@ -218,7 +219,7 @@ final class CredentialRotation {
         // Recorded long ago (the operator was down): Logto refuses an expiry in the past.
         expiresAt = expiry(policy, now).orElse(null);
       }
-      created = create(appId, pending.getName(), expiresAt, secrets);
+      created = create(session.logto(), appId, pending.getName(), expiresAt);
       secrets.add(created);
     }
     CurrentCredential before = state.getCurrent();
@@ -245,16 +246,16 @@ final class CredentialRotation {
         + "); " + previous);
   }
 
-  private ApplicationSecret create(String appId, String name, Instant expiresAt,
-      List<ApplicationSecret> secrets) {
+  private static ApplicationSecret create(LogtoApi logto, String appId, String name,
+      Instant expiresAt) {
     try {
-      return services.logto().createApplicationSecret(appId, name, expiresAt);
+      return logto.createApplicationSecret(appId, name, expiresAt);
     } catch (LogtoException e) {
       if (!"application.secret_name_exists".equals(e.code())) {
         throw e;
       }
       // Created by an attempt whose answer was lost: read it back rather than make another.
-      return services.logto().listApplicationSecrets(appId).stream()
+      return logto.listApplicationSecrets(appId).stream()
           .filter(s -> name.equals(s.name())).findFirst().orElseThrow(() -> e);
     }
   }
@@ -284,7 +285,7 @@ final class CredentialRotation {
       held.remove(plan.credentials().previousSecret());
       // The previous secret is the credential the operator handed out (Logto's Default secret of
       // an app it created, at first): retiring it is deleting it, whoever named it.
-      deleteUnlessHeld(appId, previous.getName(), plan.inLogto(), held);
+      deleteUnlessHeld(session.logto(), appId, previous.getName(), plan.inLogto(), held);
       state.setPrevious(null);
       String why = policy.grace().isZero() ? "grace period 0s"
           : "true".equalsIgnoreCase(annotation(session.resource(), REVOKE_PREVIOUS_ANNOTATION))
@@ -319,7 +320,7 @@ final class CredentialRotation {
           || !(AppSecretNames.isOperatorMade(secret.name()) || policy.removeOthers())) {
         continue;
       }
-      if (deleteUnlessHeld(appId, secret.name(), secrets, held)) {
+      if (deleteUnlessHeld(session.logto(), appId, secret.name(), secrets, held)) {
         LOG.info("{}: deleted secret {} of application {}", describe(session), secret.name(),
             appId);
         services.events().normal(session.resource(), "CredentialsRotated", "Deleted secret "
@@ -331,13 +332,13 @@ final class CredentialRotation {
   }
 
   /** Deletes a secret from Logto, unless the Secret holds its value. */
-  private boolean deleteUnlessHeld(String appId, String name, List<ApplicationSecret> secrets,
-      Set<String> held) {
+  private static boolean deleteUnlessHeld(LogtoApi logto, String appId, String name,
+      List<ApplicationSecret> secrets, Set<String> held) {
     Optional<ApplicationSecret> secret = find(secrets, name);
     if (secret.isEmpty() || held.contains(secret.get().value())) {
       return false;
     }
-    NotFound.ignore(() -> services.logto().deleteApplicationSecret(appId, name));
+    NotFound.ignore(() -> logto.deleteApplicationSecret(appId, name));
     secrets.remove(secret.get());
     return true;
   }
@@ -346,11 +347,12 @@ final class CredentialRotation {
    * The credentials status names, read from Logto (for a Secret deleted or edited while nothing
    * else changed); empty when status names none or Logto no longer has the current one.
    */
-  Optional<CredentialsSecrets.Credentials> recorded(String appId, CredentialsStatus state) {
+  static Optional<CredentialsSecrets.Credentials> recorded(LogtoApi logto, String appId,
+      CredentialsStatus state) {
     if (state == null || state.getCurrent() == null) {
       return Optional.empty();
     }
-    List<ApplicationSecret> secrets = services.logto().listApplicationSecrets(appId);
+    List<ApplicationSecret> secrets = logto.listApplicationSecrets(appId);
     Optional<ApplicationSecret> current = find(secrets, state.getCurrent().getName());
     String previous = state.getPrevious() == null ? null
         : find(secrets, state.getPrevious().getName()).map(ApplicationSecret::value).orElse(null);

@@ -16,16 +16,12 @@ import java.util.TreeSet;
  */
 final class CredentialsVerifier {
 
-  private final LogtoApi logto;
-
-  CredentialsVerifier(LogtoApi logto) {
-    this.logto = logto;
-  }
 
   /** The verdict, as the CredentialsVerified condition will say. */
   record Verdict(boolean ok, Reason reason, String message) {}
 
-  Verdict verify(CredentialsSecrets.Credentials credentials, Map<String, List<String>> expected) {
+  Verdict verify(LogtoApi logto, CredentialsSecrets.Credentials credentials,
+      Map<String, List<String>> expected) {
     if (expected.isEmpty()) {
       return new Verdict(true, Reason.NotChecked,
           "the app's roles grant no API scopes: there is no token to check");

@@ -13,6 +13,7 @@ import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.LogtoM2MAppStatus;
 import io.logto.operator.crd.common.DeletionPolicy;
 import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.logto.model.Application;
 import io.logto.operator.logto.model.ApplicationSecret;
 import io.logto.operator.logto.model.ApplicationUpdate;
@@ -30,6 +31,7 @@ import io.logto.operator.reconciler.common.Outcome;
 import io.logto.operator.reconciler.common.OwnedObjectWriter;
 import io.logto.operator.reconciler.common.ReconcileTrigger;
 import io.logto.operator.reconciler.common.ReferenceIndex;
+import io.logto.operator.reconciler.common.SameConnection;
 import io.logto.operator.reconciler.common.SyncFailure;
 import io.logto.operator.reconciler.common.SyncSession;
 import java.time.Instant;
@@ -71,7 +73,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       WorkloadRestarter restarter) {
     super(services, LogtoM2MAppStatus.class);
     this.writer = writer;
-    this.verifier = new CredentialsVerifier(services.logto());
+    this.verifier = new CredentialsVerifier();
     this.rotation = new CredentialRotation(services);
     this.restarter = restarter;
   }
@@ -101,6 +103,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
             || updated.isMarkedForDeletion();
   }
 
+  @Override
   public ReconcileTrigger<LogtoM2MApp> trigger() {
     return trigger;
   }
@@ -108,6 +111,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
   @Override
   public List<EventSource<?, LogtoM2MApp>> prepareEventSources(
       EventSourceContext<LogtoM2MApp> context) {
+    indexByConnection(context);
     ReferenceIndex.register(context.getPrimaryCache(), BY_ROLE, AppReferences::roleNames);
     secretNames.register(context.getPrimaryCache());
     roles =
@@ -135,7 +139,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
   protected Outcome sync(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
     LogtoM2MApp app = session.resource();
     DesiredApp desired = DesiredApp.of(app);
-    if (!desired.logtoRoleNames().isEmpty() && !services.isPrivileged(session.namespace())) {
+    if (!desired.logtoRoleNames().isEmpty() && !session.tenant().isPrivileged(session.namespace())) {
       throw SyncFailure.forbidden("spec.roles: logtoRoleName references roles not managed by a"
           + " LogtoRole (" + String.join(", ", desired.logtoRoleNames()) + "); only namespaces in"
           + " the operator's privileged namespaces may do this");
@@ -167,9 +171,9 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     TreeMap<String, List<String>> grants = new TreeMap<>(resolved.grants());
     Set<String> roleIds = new TreeSet<>(resolved.idsByRef().values());
     for (String name : desired.logtoRoleNames()) {
-      Role role = externalRole(name);
+      Role role = externalRole(session.logto(), name);
       roleIds.add(role.id());
-      mergeGrants(grants, grantsOf(role));
+      mergeGrants(grants, grantsOf(session.logto(), role));
     }
     ensureRoles(session, roleIds, created);
 
@@ -179,7 +183,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       // Checkpoint: the new secret is in the Secret; status says so before anything is retired.
       session.persist();
     }
-    var verdict = verifier.verify(plan.credentials(), grants);
+    var verdict = verifier.verify(session.logto(), plan.credentials(), grants);
     status.setConditions(Conditions.set(status.getConditions(), Conditions.CREDENTIALS_VERIFIED,
         verdict.ok(), verdict.reason(), verdict.message(), session.generation(),
         services.clock()));
@@ -221,6 +225,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       LogtoRole role =
           roles.get(new ResourceID(ref, session.namespace()))
               .orElseThrow(() -> SyncFailure.waitingFor(named + " does not exist"));
+      SameConnection.check("spec.roles: roleRef " + ref, session.resource(), named, role);
       var rs = role.getStatus();
       boolean ready =
           rs != null
@@ -296,7 +301,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     LogtoM2MApp app = session.resource();
     if (status.getAppId() != null) {
       Optional<Application> existing =
-          NotFound.asEmpty(() -> services.logto().getApplication(status.getAppId()));
+          NotFound.asEmpty(() -> session.logto().getApplication(status.getAppId()));
       if (existing.isPresent()) {
         if (!AppIdentity.isCreatedBy(existing.get(), app)) {
           // The id in status is trusted only for an application this object created: status is
@@ -314,7 +319,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       status.setAppId(null);
     } else if (status.getPendingCreate() != null) {
       Optional<Application> mine =
-          services.logto().listApplications().stream()
+          session.logto().listApplications().stream()
               .filter(a -> AppIdentity.isCreatedBy(a, app))
               .findFirst();
       if (mine.isPresent()) {
@@ -329,7 +334,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       session.persist();
     }
     Application created =
-        services.logto().createApplication(
+        session.logto().createApplication(
             new NewApplication(desired.name(), desired.description(),
                 AppIdentity.customData(app)));
     status.setAppId(created.id());
@@ -353,7 +358,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     if (newName == null && newDescription == null) {
       return;
     }
-    services.logto().updateApplication(existing.id(),
+    session.logto().updateApplication(existing.id(),
         new ApplicationUpdate(newName, newDescription, null));
     LOG.info("{} {}/{}: updated application {}", KIND, session.namespace(), session.name(),
         existing.id());
@@ -361,9 +366,9 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
         "Updated application " + existing.id() + " in Logto (name, description)");
   }
 
-  private Role externalRole(String name) {
+  private static Role externalRole(LogtoApi logto, String name) {
     Role role =
-        services.logto().findRoleByName(name)
+        logto.findRoleByName(name)
             .orElseThrow(() -> SyncFailure.waitingFor(
                 "role '" + name + "' does not exist in Logto"));
     if (role.type() != null && !Role.MACHINE_TO_MACHINE.equals(role.type())) {
@@ -373,13 +378,13 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     return role;
   }
 
-  private Map<String, List<String>> grantsOf(Role role) {
+  private static Map<String, List<String>> grantsOf(LogtoApi logto, Role role) {
     Map<String, List<String>> grants = new TreeMap<>();
-    for (Scope scope : services.logto().listRoleScopes(role.id())) {
+    for (Scope scope : logto.listRoleScopes(role.id())) {
       String indicator =
           scope.resource() != null
               ? scope.resource().indicator()
-              : services.logto().getApiResource(scope.resourceId()).indicator();
+              : logto.getApiResource(scope.resourceId()).indicator();
       grants.merge(indicator, List.of(scope.name()), M2MAppReconciler::union);
     }
     return grants;
@@ -390,21 +395,21 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     String appId = session.status().getAppId();
     if (created) {
       if (!wanted.isEmpty()) {
-        services.logto().assignApplicationRoles(appId, wanted);
+        session.logto().assignApplicationRoles(appId, wanted);
       }
       return;
     }
     Set<String> current =
-        services.logto().listApplicationRoles(appId).stream()
+        session.logto().listApplicationRoles(appId).stream()
             .map(Role::id)
             .collect(Collectors.toSet());
     List<String> missing = wanted.stream().filter(id -> !current.contains(id)).toList();
     List<String> extra = current.stream().filter(id -> !wanted.contains(id)).sorted().toList();
     if (!missing.isEmpty()) {
-      services.logto().assignApplicationRoles(appId, missing);
+      session.logto().assignApplicationRoles(appId, missing);
     }
     for (String roleId : extra) {
-      NotFound.ignore(() -> services.logto().removeApplicationRole(appId, roleId));
+      NotFound.ignore(() -> session.logto().removeApplicationRole(appId, roleId));
     }
     if (!missing.isEmpty() || !extra.isEmpty()) {
       LOG.info("{} {}/{}: roles of application {} changed: +{} -{}", KIND, session.namespace(),
@@ -430,7 +435,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       secretNames.wakeWaitingFor(app, previous);
     }
     Secret secret =
-        CredentialsSecrets.desired(app, desired, credentials, services.connection(), grants);
+        CredentialsSecrets.desired(app, desired, credentials, session.tenant().connection(), grants);
     var written =
         writer.ensure(app, secret, cached, CredentialsSecrets::sameContent, SECRET_FIELD);
     status.setSecretName(desired.secretName());
@@ -461,13 +466,14 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
             .filter(c -> c.appId().equals(appId));
     if (intact.isPresent()) {
       Secret wanted = CredentialsSecrets.desired(session.resource(), desired, intact.get(),
-          services.connection(), grants);
+          session.tenant().connection(), grants);
       if (CredentialsSecrets.matches(cached.get(), wanted)) {
         return true;
       }
     }
     Optional<CredentialsSecrets.Credentials> credentials =
-        intact.or(() -> rotation.recorded(appId, status.getCredentials()));
+        intact.or(() -> CredentialRotation.recorded(session.logto(), appId,
+            status.getCredentials()));
     if (credentials.isEmpty()) {
       return false;
     }
@@ -506,7 +512,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
     String id = status.getAppId();
     if (id == null && status.getPendingCreate() != null) {
-      id = services.logto().listApplications().stream()
+      id = session.logto().listApplications().stream()
           .filter(a -> AppIdentity.isCreatedBy(a, app))
           .map(Application::id)
           .findFirst()
@@ -514,7 +520,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
     if (id != null) {
       String doomed = id;
-      NotFound.ignore(() -> services.logto().deleteApplication(doomed));
+      NotFound.ignore(() -> session.logto().deleteApplication(doomed));
       LOG.info("{} {}/{}: deleted application {}", KIND, session.namespace(), session.name(), id);
       services.events().normal(app, "Deleted", "Deleted application " + id + " from Logto");
     }

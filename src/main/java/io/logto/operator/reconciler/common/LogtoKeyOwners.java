@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * blaming something outside the operator. A resource owns what its own status records: the Logto
  * id, or the key as {@code pendingCreate} while its create may be in flight.
  *
- * <p>Objects of any watched namespace count: the keys are unique in the whole Logto tenant. The
+ * <p>Objects of any watched namespace count: the keys are unique in the whole Logto tenant; and
+ * only objects of the same tenant (connection) count, since another tenant has keys of its own. The
  * candidates come from an index on the primary cache and are read again through the cache, which
  * holds this operator's own status writes before the informer sees them: a sibling that recorded
  * its intent a moment ago is found.
@@ -34,6 +35,7 @@ public final class LogtoKeyOwners<P extends HasMetadata> {
   private final Function<P, String> recordedId;
   private final Function<P, String> pendingKey;
   private final Predicate<P> retainsOnDeletion;
+  private final Function<P, String> tenantOf;
   private final ReconcileTrigger<P> trigger;
   private IndexedResourceCache<P> cache;
 
@@ -43,6 +45,7 @@ public final class LogtoKeyOwners<P extends HasMetadata> {
    * @param pendingKey the key in status.pendingCreate
    * @param retainsOnDeletion whether deleting the object leaves its Logto object in place (then an
    *     object being deleted no longer owns it)
+   * @param tenantOf the Logto tenant (connection) the object lives in, as a label
    * @param trigger wakes the objects that wait for a key another one let go of
    */
   public LogtoKeyOwners(
@@ -51,12 +54,14 @@ public final class LogtoKeyOwners<P extends HasMetadata> {
       Function<P, String> recordedId,
       Function<P, String> pendingKey,
       Predicate<P> retainsOnDeletion,
+      Function<P, String> tenantOf,
       ReconcileTrigger<P> trigger) {
     this.indexName = indexName;
     this.wantedKey = wantedKey;
     this.recordedId = recordedId;
     this.pendingKey = pendingKey;
     this.retainsOnDeletion = retainsOnDeletion;
+    this.tenantOf = tenantOf;
     this.trigger = trigger;
   }
 
@@ -64,13 +69,14 @@ public final class LogtoKeyOwners<P extends HasMetadata> {
     this.cache = primaryCache;
     primaryCache.addIndexer(indexName, p -> {
       List<String> keys = new ArrayList<>(2);
+      String tenant = tenantOf.apply(p) + " ";
       String key = wantedKey.apply(p);
       if (key != null) {
-        keys.add(KEY + key);
+        keys.add(tenant + KEY + key);
       }
       String id = recordedId.apply(p);
       if (id != null) {
-        keys.add(ID + id);
+        keys.add(tenant + ID + id);
       }
       return keys;
     });
@@ -87,9 +93,10 @@ public final class LogtoKeyOwners<P extends HasMetadata> {
    */
   public Optional<P> owner(P self, boolean selfPending, String key, String logtoId) {
     Map<ResourceID, P> candidates = new LinkedHashMap<>();
-    collect(KEY + key, candidates);
+    String tenant = tenantOf.apply(self) + " ";
+    collect(tenant + KEY + key, candidates);
     if (logtoId != null) {
-      collect(ID + logtoId, candidates);
+      collect(tenant + ID + logtoId, candidates);
     }
     List<Ranked<P>> owners = new ArrayList<>();
     for (P candidate : candidates.values()) {
@@ -119,7 +126,7 @@ public final class LogtoKeyOwners<P extends HasMetadata> {
     if (cache == null || key == null) {
       return;
     }
-    cache.byIndex(indexName, KEY + key).stream()
+    cache.byIndex(indexName, tenantOf.apply(self) + " " + KEY + key).stream()
         .filter(p -> !ObjectNames.sameObject(p, self))
         .map(ResourceID::fromResource)
         .forEach(trigger::trigger);

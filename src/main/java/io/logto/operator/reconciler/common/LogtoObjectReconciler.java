@@ -10,9 +10,16 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.logto.operator.connection.ConnectionKey;
+import io.logto.operator.connection.LogtoTenant;
+import io.logto.operator.crd.common.ConnectionRef;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.logto.LogtoException;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,12 +61,55 @@ public abstract class LogtoObjectReconciler<
   /** Removes what the object created, unless its policy retains it. */
   protected abstract DeleteOutcome remove(SyncSession<R, S> session);
 
+  /**
+   * The object is being deleted and its connection is gone: nothing can be removed from Logto
+   * (what it created there stays, as with Retain), but its Secret or ConfigMap is still removed.
+   */
+  protected void removeWithoutLogto(SyncSession<R, S> session) {}
+
+  private static final String BY_CONNECTION = "byConnection";
+  private IndexerResourceCache<R> primaryCache;
+
+  /** The event source through which this kind's objects can be reconciled on demand. */
+  public abstract ReconcileTrigger<R> trigger();
+
+  /** Indexes the objects by connection; each kind calls it from prepareEventSources. */
+  protected void indexByConnection(EventSourceContext<R> context) {
+    primaryCache = context.getPrimaryCache();
+    primaryCache.addIndexer(BY_CONNECTION,
+        r -> List.of(ConnectionKey.of(r, connectionRef(r)).label()));
+  }
+
+  /** Reconciles the objects that use a connection that became usable, changed or went. */
+  public void wakeUsersOf(ConnectionKey key) {
+    if (primaryCache != null) {
+      primaryCache.byIndex(BY_CONNECTION, key.label())
+          .forEach(r -> trigger().trigger(ResourceID.fromResource(r)));
+    }
+  }
+
+  /** The connection the object names in spec.connectionRef; null for the operator's own. */
+  protected ConnectionRef connectionRef(R resource) {
+    Object spec = resource.getSpec();
+    return spec instanceof WithConnection connected ? connected.getConnectionRef() : null;
+  }
+
   @Override
   public final UpdateControl<R> reconcile(R resource, Context<R> context) {
     ResourceID id = ResourceID.fromResource(resource);
-    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass);
+    LogtoTenant tenant = null;
+    SyncFailure unresolved = null;
+    try {
+      tenant = services.connections().resolve(resource, connectionRef(resource));
+    } catch (SyncFailure failure) {
+      unresolved = failure;
+    }
+    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass, tenant);
     Outcome outcome;
     try {
+      if (unresolved != null) {
+        throw unresolved;
+      }
       outcome = sync(session);
     } catch (SyncFailure failure) {
       outcome = Outcome.failed(failure);
@@ -135,7 +185,27 @@ public abstract class LogtoObjectReconciler<
   @Override
   public final DeleteControl cleanup(R resource, Context<R> context) {
     ResourceID id = ResourceID.fromResource(resource);
-    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass);
+    ConnectionRef ref = connectionRef(resource);
+    LogtoTenant tenant;
+    try {
+      tenant = services.connections().resolve(resource, ref);
+    } catch (SyncFailure unusable) {
+      SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass, null);
+      if (services.connectionExists(resource, ref)) {
+        // Not usable yet (the operator starting) or any more (credentials refused): retry,
+        // rather than leave in Logto what the object's deletion policy says to delete.
+        return blocked(session, Reason.WaitingForDependency, unusable.getMessage(), id);
+      }
+      removeWithoutLogto(session);
+      String what = ConnectionKey.of(resource, ref).describe();
+      LOG.info("{} {}/{}: deleted while {} is gone; what it created in Logto stays", kind(),
+          session.namespace(), session.name(), what);
+      services.events().warning(resource, "ConnectionGone", what + " no longer exists: what this"
+          + " " + kind() + " created in Logto was left there (as with deletionPolicy Retain)");
+      backoff.reset(id);
+      return DeleteControl.defaultDelete();
+    }
+    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass, tenant);
     try {
       DeleteOutcome result = remove(session);
       if (result.done()) {

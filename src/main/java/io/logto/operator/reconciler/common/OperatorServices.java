@@ -1,32 +1,27 @@
 package io.logto.operator.reconciler.common;
 
-import io.logto.operator.logto.LogtoApi;
-import io.logto.operator.logto.LogtoConnection;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.logto.operator.connection.ConnectionKey;
+import io.logto.operator.connection.ConnectionRegistry;
+import io.logto.operator.crd.common.ConnectionRef;
 import java.time.Clock;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * What the reconcilers share: the Logto client, where Logto is (for the Secrets and ConfigMaps
- * they write), the privilege allowlist, the drift queue and the event recorder.
+ * What the reconcilers share: the Logto tenants by connection, the drift queue, the event
+ * recorder and the clock.
+ *
+ * @param connectionExists whether a connection object exists in the cluster (usable or not)
  */
 public record OperatorServices(
-    LogtoApi logto,
-    LogtoConnection connection,
-    Set<String> privilegedNamespaces,
+    ConnectionRegistry connections,
+    Predicate<ConnectionKey> connectionExists,
     DriftQueue drift,
     EventRecorder events,
     Clock clock) {
 
-  public OperatorServices {
-    privilegedNamespaces = Set.copyOf(privilegedNamespaces);
-  }
-
-  public boolean isPrivileged(String namespace) {
-    return privilegedNamespaces.contains(namespace);
-  }
-
-  /** The Management API indicator: granting its scopes is reserved to privileged namespaces. */
-  public String managementApiResource() {
-    return connection.managementApiResource();
+  /** Whether the connection an object names exists, even if it is not usable yet. */
+  public boolean connectionExists(HasMetadata object, ConnectionRef ref) {
+    return connectionExists.test(ConnectionKey.of(object, ref));
   }
 }

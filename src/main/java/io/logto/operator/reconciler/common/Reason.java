@@ -14,7 +14,13 @@ public enum Reason {
   Verified(false),
   ScopesMissing(false),
   VerificationFailed(false),
-  NotChecked(false);
+  NotChecked(false),
+  /** Of a connection: a Management API token was obtained with its credentials. */
+  Connected(false),
+  /** Of a connection: Logto refused its credentials. */
+  Unauthorized(true),
+  /** Of a connection: Logto did not answer. */
+  Unreachable(false);
 
   private final boolean permanent;
 

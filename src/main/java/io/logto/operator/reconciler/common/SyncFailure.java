@@ -32,6 +32,11 @@ public final class SyncFailure extends RuntimeException {
     return recheck;
   }
 
+  /** The same failure told with another reason (e.g. a connection's Unauthorized). */
+  public SyncFailure withReason(Reason other) {
+    return new SyncFailure(other, getMessage(), getCause(), recheck);
+  }
+
   public static SyncFailure invalidSpec(String message) {
     return new SyncFailure(Reason.InvalidSpec, message, null);
   }

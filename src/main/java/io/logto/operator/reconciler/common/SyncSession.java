@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.logto.LogtoApi;
 
 /**
  * One reconcile of one object: the object as last written, the status being built, and a way to
@@ -16,12 +18,14 @@ public final class SyncSession<R extends CustomResource<?, S>, S extends LogtoOb
 
   private R current;
   private final Context<R> context;
+  private final LogtoTenant tenant;
   private final S status;
   private final String originalStatusJson;
 
-  public SyncSession(R resource, Context<R> context, Class<S> statusClass) {
+  public SyncSession(R resource, Context<R> context, Class<S> statusClass, LogtoTenant tenant) {
     this.current = resource;
     this.context = context;
+    this.tenant = tenant;
     S existing = resource.getStatus();
     try {
       this.status =
@@ -32,6 +36,16 @@ public final class SyncSession<R extends CustomResource<?, S>, S extends LogtoOb
     } catch (ReflectiveOperationException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot copy status of " + statusClass.getSimpleName(), e);
     }
+  }
+
+  /** The Logto tenant the object lives in (its connection). */
+  public LogtoTenant tenant() {
+    return tenant;
+  }
+
+  /** The client of the object's Logto tenant. */
+  public LogtoApi logto() {
+    return tenant.logto();
   }
 
   public R resource() {

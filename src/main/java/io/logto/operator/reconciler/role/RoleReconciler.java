@@ -12,12 +12,15 @@ import io.logto.operator.crd.common.DeletionPolicy;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.crd.role.LogtoRoleStatus;
 import io.logto.operator.logto.LogtoException;
+import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.logto.model.ApiResource;
 import io.logto.operator.logto.model.NewRole;
 import io.logto.operator.logto.model.Role;
 import io.logto.operator.logto.model.RoleUpdate;
 import io.logto.operator.logto.model.Scope;
 import io.logto.operator.reconciler.app.AppReferences;
+import io.logto.operator.reconciler.common.ConnectionLabels;
+import io.logto.operator.reconciler.common.SameConnection;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.DesiredStateHash;
 import io.logto.operator.reconciler.common.LogtoKeyOwners;
@@ -56,7 +59,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       new LogtoKeyOwners<>("byRoleName", RoleReconciler::roleNameOf,
           r -> r.getStatus() == null ? null : r.getStatus().getRoleId(),
           r -> r.getStatus() == null ? null : r.getStatus().getPendingCreate(),
-          RoleReconciler::retainsOnDeletion, trigger);
+          RoleReconciler::retainsOnDeletion, ConnectionLabels::tenantOf, trigger);
   private InformerEventSource<LogtoApiResource, LogtoRole> resources;
   private InformerEventSource<LogtoM2MApp, LogtoRole> apps;
 
@@ -69,6 +72,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     return KIND;
   }
 
+  @Override
   public ReconcileTrigger<LogtoRole> trigger() {
     return trigger;
   }
@@ -76,6 +80,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
   @Override
   public List<EventSource<?, LogtoRole>> prepareEventSources(
       EventSourceContext<LogtoRole> context) {
+    indexByConnection(context);
     ReferenceIndex.register(context.getPrimaryCache(), BY_RESOURCE, RoleReferences::resourceNames);
     nameOwners.register(context.getPrimaryCache());
     resources =
@@ -117,7 +122,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       return Outcome.synced(readyMessage(desired));
     }
     Map<String, Map<String, String>> grants = new TreeMap<>(fromRefs);
-    grants.putAll(resolveIndicators(desired));
+    grants.putAll(resolveIndicators(session.logto(), desired));
     Set<String> scopeIds = new TreeSet<>();
     grants.values().forEach(m -> scopeIds.addAll(m.values()));
 
@@ -138,13 +143,13 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
 
   private void guardPrivileges(SyncSession<LogtoRole, LogtoRoleStatus> session,
       DesiredRole desired) {
-    if (services.isPrivileged(session.namespace())) {
+    if (session.tenant().isPrivileged(session.namespace())) {
       return;
     }
     for (int i = 0; i < desired.permissions().size(); i++) {
       String indicator = desired.permissions().get(i).indicator();
       if (indicator != null) {
-        String what = indicator.equals(services.managementApiResource())
+        String what = indicator.equals(session.tenant().managementApiResource())
             ? "grants scopes of the Logto Management API"
             : "references API resource " + indicator + " that is not managed by a LogtoApiResource";
         throw SyncFailure.forbidden("spec.permissions[" + i + "].indicator " + what
@@ -167,6 +172,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       LogtoApiResource resource =
           resources.get(new ResourceID(ref, session.namespace()))
               .orElseThrow(() -> SyncFailure.waitingFor(named + " does not exist"));
+      SameConnection.check("spec.permissions: resourceRef " + ref, session.resource(), named,
+          resource);
       var rs = resource.getStatus();
       boolean ready =
           rs != null
@@ -194,18 +201,19 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
   }
 
   /** Scope ids for permissions naming an API resource by indicator: looked up in Logto. */
-  private Map<String, Map<String, String>> resolveIndicators(DesiredRole desired) {
+  private static Map<String, Map<String, String>> resolveIndicators(LogtoApi logto,
+      DesiredRole desired) {
     Map<String, Map<String, String>> result = new LinkedHashMap<>();
     for (DesiredRole.Permission permission : desired.permissions()) {
       if (permission.indicator() == null) {
         continue;
       }
       ApiResource resource =
-          services.logto().findApiResourceByIndicator(permission.indicator())
+          logto.findApiResourceByIndicator(permission.indicator())
               .orElseThrow(() -> SyncFailure.waitingFor(
                   "API resource " + permission.indicator() + " does not exist in Logto"));
       List<Scope> scopes =
-          resource.scopes() != null ? resource.scopes() : services.logto().listScopes(resource.id());
+          resource.scopes() != null ? resource.scopes() : logto.listScopes(resource.id());
       Map<String, String> byName =
           scopes.stream().collect(Collectors.toMap(Scope::name, Scope::id, (a, b) -> a));
       Map<String, String> ids = new TreeMap<>();
@@ -233,9 +241,9 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     LogtoRoleStatus status = session.status();
     if (status.getRoleId() != null) {
       Optional<Role> existing =
-          NotFound.asEmpty(() -> services.logto().getRole(status.getRoleId()));
+          NotFound.asEmpty(() -> session.logto().getRole(status.getRoleId()));
       if (existing.isPresent()) {
-        List<Scope> scopes = services.logto().listRoleScopes(existing.get().id());
+        List<Scope> scopes = session.logto().listRoleScopes(existing.get().id());
         guardRecordedRole(session, existing.get(), scopes);
         updateIfChanged(session, existing.get(), desired);
         return Optional.of(scopes);
@@ -248,7 +256,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       create(session, desired, scopeIds);
       return Optional.empty();
     }
-    Optional<Role> found = services.logto().findRoleByName(desired.name());
+    Optional<Role> found = session.logto().findRoleByName(desired.name());
     if (found.isPresent()) {
       boolean mayBeOurs = desired.name().equals(status.getPendingCreate());
       Optional<LogtoRole> owner =
@@ -267,7 +275,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       status.setRoleId(found.get().id());
       status.setPendingCreate(null);
       updateIfChanged(session, found.get(), desired);
-      return Optional.of(services.logto().listRoleScopes(found.get().id()));
+      return Optional.of(session.logto().listRoleScopes(found.get().id()));
     }
     create(session, desired, scopeIds);
     return Optional.empty();
@@ -280,13 +288,13 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
    */
   private void guardRecordedRole(
       SyncSession<LogtoRole, LogtoRoleStatus> session, Role role, List<Scope> scopes) {
-    if (services.isPrivileged(session.namespace())) {
+    if (session.tenant().isPrivileged(session.namespace())) {
       return;
     }
     boolean management =
         scopes.stream()
             .anyMatch(s -> s.resource() != null
-                && services.managementApiResource().equals(s.resource().indicator()));
+                && session.tenant().managementApiResource().equals(s.resource().indicator()));
     if (management) {
       throw SyncFailure.forbidden("role " + role.id() + " recorded in status grants Logto"
           + " Management API scopes; only privileged namespaces may manage such a role");
@@ -303,7 +311,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     Role created;
     try {
       created =
-          services.logto().createRole(
+          session.logto().createRole(
               new NewRole(desired.name(), desired.description(), List.copyOf(scopeIds)));
     } catch (LogtoException e) {
       if (e.isConflict()) {
@@ -334,7 +342,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
       return;
     }
     try {
-      services.logto().updateRole(existing.id(), new RoleUpdate(newName, newDescription));
+      session.logto().updateRole(existing.id(), new RoleUpdate(newName, newDescription));
     } catch (LogtoException e) {
       if (e.isConflict()) {
         throw nameTaken(session, desired.name(), "cannot rename role " + existing.id() + " to '"
@@ -357,7 +365,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
    */
   private SyncFailure nameTaken(
       SyncSession<LogtoRole, LogtoRoleStatus> session, String name, String outside) {
-    String id = services.logto().findRoleByName(name).map(Role::id).orElse(null);
+    String id = session.logto().findRoleByName(name).map(Role::id).orElse(null);
     return nameOwners.owner(session.resource(), false, name, id)
         .map(owner -> ownedBySibling(owner, name))
         .orElseGet(() -> SyncFailure.conflict(NAME_FIELD + ": " + outside));
@@ -378,10 +386,10 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     List<String> missing = wanted.stream().filter(id -> !current.contains(id)).toList();
     List<String> extra = current.stream().filter(id -> !wanted.contains(id)).toList();
     if (!missing.isEmpty()) {
-      services.logto().addRoleScopes(roleId, missing);
+      session.logto().addRoleScopes(roleId, missing);
     }
     for (String scopeId : extra) {
-      NotFound.ignore(() -> services.logto().removeRoleScope(roleId, scopeId));
+      NotFound.ignore(() -> session.logto().removeRoleScope(roleId, scopeId));
     }
     if (!missing.isEmpty() || !extra.isEmpty()) {
       LOG.info("{} {}/{}: permissions of role {} changed: +{} -{}", KIND, session.namespace(),
@@ -418,14 +426,14 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     String id = status.getRoleId();
     String pending = status.getPendingCreate();
     if (id == null && pending != null) {
-      id = services.logto().findRoleByName(pending).map(Role::id)
+      id = session.logto().findRoleByName(pending).map(Role::id)
           .filter(found -> nameOwners.owner(role, true, pending, found)
               .filter(owner -> owner == role).isPresent())
           .orElse(null);
     }
     if (id != null) {
       String doomed = id;
-      NotFound.ignore(() -> services.logto().deleteRole(doomed));
+      NotFound.ignore(() -> session.logto().deleteRole(doomed));
       LOG.info("{} {}/{}: deleted role {}", KIND, session.namespace(), session.name(), id);
       services.events().normal(role, "Deleted", "Deleted role " + id + " from Logto");
     }

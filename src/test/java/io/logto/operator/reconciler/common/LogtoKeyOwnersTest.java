@@ -30,7 +30,8 @@ class LogtoKeyOwnersTest {
     owners = new LogtoKeyOwners<>("byIndicator", r -> r.getSpec().getIndicator(),
         r -> r.getStatus() == null ? null : r.getStatus().getResourceId(),
         r -> r.getStatus() == null ? null : r.getStatus().getPendingCreate(),
-        r -> r.getSpec().getDeletionPolicy() == DeletionPolicy.Retain, trigger);
+        r -> r.getSpec().getDeletionPolicy() == DeletionPolicy.Retain,
+        ConnectionLabels::tenantOf, trigger);
     owners.register(cache);
   }
 
