@@ -61,10 +61,11 @@ labelled app.kubernetes.io/managed-by=logto-operator.
 */}}
 {{- define "logto-operator.workloadRules" -}}
 - apiGroups: ["m2m.logto.io"]
-  resources: ["logtoapiresources", "logtoroles", "logtom2mapps"]
+  resources: ["logtoapiresources", "logtoroles", "logtom2mapps", "logtoconnections"]
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["m2m.logto.io"]
-  resources: ["logtoapiresources/status", "logtoroles/status", "logtom2mapps/status"]
+  resources: ["logtoapiresources/status", "logtoroles/status", "logtom2mapps/status",
+              "logtoconnections/status"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["secrets", "configmaps"]
@@ -79,4 +80,22 @@ labelled app.kubernetes.io/managed-by=logto-operator.
   resources: ["deployments", "statefulsets"]
   verbs: ["get", "patch"]
 {{- end }}
+{{- end }}
+
+{{/*
+ClusterLogtoConnections are cluster-scoped: in either mode a ClusterRole lets the operator watch
+them and write their status, and read the labels of a namespace that one of them selects
+(allowedNamespaces.selector) with a get. Their credentials Secrets and CA ConfigMaps are read in the
+release namespace by default (see the release-namespace Role in watched-namespaces mode).
+*/}}
+{{- define "logto-operator.clusterConnectionRules" -}}
+- apiGroups: ["m2m.logto.io"]
+  resources: ["clusterlogtoconnections"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: ["m2m.logto.io"]
+  resources: ["clusterlogtoconnections/status"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get"]
 {{- end }}

@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -54,12 +55,39 @@ final class EmbeddedDispatcher extends Dispatcher implements Resetable, CustomRe
     NameIndexedCrudDispatcher.SKIP_ADMISSION.set(
         "true".equals(request.getHeader(EmbeddedKubernetes.SKIP_ADMISSION_HEADER)));
     try {
-      return crud.dispatch(request);
+      return crud.dispatch(withoutNamespaceIfClusterScoped(request));
     } catch (NameIndexedCrudDispatcher.Refused refused) {
       return new MockResponse().setResponseCode(refused.refusal().code())
           .setBody(Serialization.asJson(refused.refusal().status()));
     } finally {
       NameIndexedCrudDispatcher.SKIP_ADMISSION.remove();
+    }
+  }
+
+  /**
+   * A write of a cluster-scoped object (a path without {@code /namespaces/}) that carries
+   * metadata.namespace: the API server ignores that namespace, where the mock server's store fails
+   * on it and never answers.
+   */
+  private static RecordedRequest withoutNamespaceIfClusterScoped(RecordedRequest request) {
+    String path = request.getPath();
+    boolean write = "POST".equals(request.getMethod()) || "PUT".equals(request.getMethod());
+    if (!write || path == null || !path.startsWith("/apis/") || path.contains("/namespaces/")
+        || request.getBody() == null || request.getBody().size() == 0) {
+      return request;
+    }
+    try {
+      // getBytes leaves the body to be read again, unlike getUtf8Body.
+      var body = Serialization.jsonMapper().readTree(request.getBody().getBytes());
+      if (!(body.path("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode meta)
+          || !meta.has("namespace")) {
+        return request;
+      }
+      meta.remove("namespace");
+      return new RecordedRequest(request.getHttpVersion(), request.method(), path,
+          request.getHeaders(), new Buffer(Serialization.jsonMapper().writeValueAsBytes(body)));
+    } catch (java.io.IOException e) {
+      return request;
     }
   }
 
