@@ -150,6 +150,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
             .withReason(Reason.Unauthorized);
       }
       register(key, tenant, client, fingerprint, changed, connection);
+      probeAfterOutage(key, tenant, credentials.appId());
       if (changed) {
         status.setLogtoVersion(tenant.logto().serverVersion().orElse(null));
       }
@@ -187,6 +188,25 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
       });
     }
     return UpdateControl.<C>noUpdate().rescheduleAfter(recheck);
+  }
+
+  /**
+   * While the connection's objects see Logto down, asks its Management API for something small
+   * (the operator's own application), so that they are woken soon after it is back even if each
+   * of them backed off for longer.
+   */
+  private void probeAfterOutage(ConnectionKey key, LogtoTenant tenant, String appId) {
+    if (!registry.outages().isDown(key)) {
+      return;
+    }
+    try {
+      tenant.logto().getApplication(appId);
+      registry.outages().answered(key);
+    } catch (LogtoException e) {
+      if (!e.isUnavailable()) {
+        registry.outages().answered(key);
+      }
+    }
   }
 
   private void register(ConnectionKey key, LogtoTenant tenant, LogtoClient client,

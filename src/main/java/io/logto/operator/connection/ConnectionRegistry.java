@@ -25,6 +25,12 @@ public final class ConnectionRegistry implements AutoCloseable {
       String problem) {}
 
   private final Map<ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
+  private final TenantOutages outages = new TenantOutages();
+
+  /** Which connections' Logto is down at the moment. */
+  public TenantOutages outages() {
+    return outages;
+  }
 
   /** The operator's own connection, for objects without spec.connectionRef. */
   public void putDefault(LogtoTenant tenant) {

@@ -131,6 +131,7 @@ public final class ResyncService implements AutoCloseable {
             allRoles.stream().filter(inTenant).toList());
         checked += report.checked();
         drifted += report.drifted();
+        connections.outages().answered(tenant.key());
       } catch (LogtoException e) {
         LOG.warn("resync of connection {} skipped: Logto answered {} {}", tenant.key().label(),
             e.status(), e.code());

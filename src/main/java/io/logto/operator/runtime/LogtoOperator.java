@@ -89,6 +89,7 @@ public final class LogtoOperator implements AutoCloseable {
     var apps = new M2MAppReconciler(services, writer, new WorkloadRestarter(client, events));
     List<LogtoObjectReconciler<?, ?>> kinds = List.of(apiResources, roles, apps);
     Consumer<ConnectionKey> wakeUsers = key -> kinds.forEach(kind -> kind.wakeUsersOf(key));
+    registry.outages().onRecovery(wakeUsers);
     NamespaceLabels labels = new NamespaceLabels(client, Duration.ofSeconds(30));
     String operatorNamespace = settings.operatorNamespace().orElse(null);
 

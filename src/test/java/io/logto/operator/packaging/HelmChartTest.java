@@ -148,25 +148,34 @@ class HelmChartTest {
     assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
     assertThat(binding.getRoleRef().getName()).isEqualTo(clusterRole.getMetadata().getName());
     assertBindsOperatorServiceAccount(objects, binding.getSubjects());
-    assertWorkloadRules(clusterRole.getRules());
+    assertWorkloadRules(clusterRole.getRules(), true);
     // The only namespaced Role is the Lease one, in the release namespace.
     assertThat(all(objects, Role.class)).singleElement()
         .satisfies(role -> assertLeaseRole(role));
     assertThat(envValue(objects, "WATCH_NAMESPACES")).isEmpty();
   }
 
+  /**
+   * One Role per watched namespace; cluster-wide only what ClusterLogtoConnections need (they are
+   * cluster-scoped): watching them and reading a selected namespace's labels.
+   */
   @Test
-  void watchedNamespacesModeGrantsOneRolePerNamespaceAndNothingClusterWide() {
+  void watchedNamespacesModeGrantsOneRolePerNamespaceAndOnlyClusterConnectionsClusterWide() {
     List<HasMetadata> objects = render(WATCHED);
 
-    assertThat(all(objects, ClusterRole.class)).isEmpty();
-    assertThat(all(objects, ClusterRoleBinding.class)).isEmpty();
+    ClusterRole clusterRole = only(objects, ClusterRole.class);
+    assertThat(clusterRole.getRules()).flatExtracting(PolicyRule::getResources)
+        .containsExactlyInAnyOrder("clusterlogtoconnections", "clusterlogtoconnections/status",
+            "namespaces");
+    assertClusterConnectionRules(clusterRole.getRules());
+    assertBindsOperatorServiceAccount(objects,
+        only(objects, ClusterRoleBinding.class).getSubjects());
     List<Role> workloadRoles = all(objects, Role.class).stream()
         .filter(r -> !r.getMetadata().getNamespace().equals(Helm.NAMESPACE))
         .toList();
     assertThat(workloadRoles).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
-    workloadRoles.forEach(role -> assertWorkloadRules(role.getRules()));
+    workloadRoles.forEach(role -> assertWorkloadRules(role.getRules(), false));
     for (String namespace : List.of("team-a", "team-b")) {
       RoleBinding binding = all(objects, RoleBinding.class).stream()
           .filter(b -> b.getMetadata().getNamespace().equals(namespace))
@@ -178,9 +187,17 @@ class HelmChartTest {
       });
       assertBindsOperatorServiceAccount(objects, binding.getSubjects());
     }
-    assertThat(all(objects, Role.class)).filteredOn(
-        r -> r.getMetadata().getNamespace().equals(Helm.NAMESPACE))
+    List<Role> inRelease = all(objects, Role.class).stream()
+        .filter(r -> r.getMetadata().getNamespace().equals(Helm.NAMESPACE)).toList();
+    assertThat(inRelease).hasSize(2);
+    assertThat(inRelease).filteredOn(r -> r.getMetadata().getName().endsWith("leader-election"))
         .singleElement().satisfies(HelmChartTest::assertLeaseRole);
+    // ClusterLogtoConnections' credentials Secrets and CA ConfigMaps in the release namespace.
+    assertThat(inRelease).filteredOn(r -> r.getMetadata().getName().endsWith("credentials"))
+        .singleElement().satisfies(role -> {
+          assertThat(verbs(role.getRules(), "", "secrets")).containsExactly("get");
+          assertThat(verbs(role.getRules(), "", "configmaps")).containsExactly("get");
+        });
     assertThat(envValue(objects, "WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
   }
 
@@ -198,7 +215,7 @@ class HelmChartTest {
         .noneMatch(r -> r.getApiGroups().contains("apps"));
   }
 
-  /** The rules of the ClusterRole, or of every per-namespace Role (the Lease Role left out). */
+  /** The rules of the ClusterRoles, and of every per-namespace Role (the Lease Role left out). */
   private static List<PolicyRule> workloadRules(List<HasMetadata> objects) {
     List<PolicyRule> rules = new ArrayList<>();
     all(objects, ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
@@ -243,28 +260,45 @@ class HelmChartTest {
    * What the operator needs in a watched namespace, and nothing more (HelmRbacIT proves the same
    * on a real API server from the requests of a run; this pins it without one).
    */
-  private static void assertWorkloadRules(List<PolicyRule> rules) {
+  private static void assertWorkloadRules(List<PolicyRule> rules, boolean clusterWide) {
     assertNoWildcards(rules);
-    List<String> plurals = crdPlurals();
+    List<String> plurals = new ArrayList<>(crdPlurals());
+    if (!clusterWide) {
+      plurals.remove("clusterlogtoconnections");
+    }
     for (String plural : plurals) {
       assertThat(verbs(rules, "m2m.logto.io", plural))
           .containsExactlyInAnyOrder("get", "list", "watch", "patch");
       assertThat(verbs(rules, "m2m.logto.io", plural + "/status")).containsExactly("update");
+    }
+    if (clusterWide) {
+      assertClusterConnectionRules(rules);
     }
     assertThat(verbs(rules, "", "secrets")).containsExactlyInAnyOrder(
         "get", "list", "watch", "create", "update", "delete");
     assertThat(verbs(rules, "", "configmaps")).containsExactlyInAnyOrder(
         "get", "list", "watch", "create", "update", "delete");
     assertThat(verbs(rules, "", "events")).containsExactly("create");
-    // Nothing else: no CRDs, no pods, no namespaces.
+    // Nothing else: no CRDs, no pods; namespaces only read one by one, cluster-wide.
     assertThat(rules).allSatisfy(rule -> assertThat(rule.getApiGroups())
         .isSubsetOf("m2m.logto.io", ""));
     assertThat(rules).flatExtracting(PolicyRule::getResources)
-        .isSubsetOf(allowedResources(plurals));
+        .isSubsetOf(allowedResources(plurals, clusterWide));
   }
 
-  private static List<String> allowedResources(List<String> plurals) {
+  private static void assertClusterConnectionRules(List<PolicyRule> rules) {
+    assertThat(verbs(rules, "m2m.logto.io", "clusterlogtoconnections"))
+        .containsExactlyInAnyOrder("get", "list", "watch", "patch");
+    assertThat(verbs(rules, "m2m.logto.io", "clusterlogtoconnections/status"))
+        .containsExactly("update");
+    assertThat(verbs(rules, "", "namespaces")).containsExactly("get");
+  }
+
+  private static List<String> allowedResources(List<String> plurals, boolean clusterWide) {
     List<String> allowed = new ArrayList<>(List.of("secrets", "configmaps", "events"));
+    if (clusterWide) {
+      allowed.add("namespaces");
+    }
     for (String plural : plurals) {
       allowed.addAll(List.of(plural, plural + "/status"));
     }

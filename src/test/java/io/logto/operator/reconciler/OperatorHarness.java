@@ -88,6 +88,24 @@ public final class OperatorHarness implements AutoCloseable {
             OperatorSettings.embedded(connection, privileged, Duration.ZERO), null, clock);
   }
 
+  /** Where ClusterLogtoConnections' credentials Secrets are by default in these tests. */
+  public static final String OPERATOR_NAMESPACE = "logto-operator";
+
+  /**
+   * The operator with connections looked at again every {@code recheck}, and their clients
+   * retrying fast (as the default client of these tests does).
+   */
+  public void startOperatorWithConnections(Set<String> privileged, Duration recheck) {
+    operator =
+        LogtoOperator.start(k8s, client,
+            OperatorSettings.embedded(connection, privileged, Duration.ZERO)
+                .withOperatorNamespace(OPERATOR_NAMESPACE).withConnectionRecheck(recheck),
+            null, java.time.Clock.systemUTC(),
+            (key, connection, calls, ca) -> new LogtoClient(connection,
+                LogtoClientOptions.defaults().withBackoff(Duration.ofMillis(20),
+                    Duration.ofMillis(200)).withMaxConcurrentCalls(calls).withCaBundlePem(ca)));
+  }
+
   public void stopOperator() {
     if (operator != null) {
       operator.close();

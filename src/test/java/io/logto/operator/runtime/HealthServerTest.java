@@ -44,10 +44,11 @@ class HealthServerTest {
         assertThat(get(server.port(), "/readyz").statusCode()).isEqualTo(200);
         String body = get(server.port(), "/metrics").body();
         assertThat(body)
-            .contains("logto_calls_seconds_count{method=\"POST\",path=\"/api/applications\","
+            .contains("logto_calls_seconds_count{connection=\"default\",method=\"POST\","
+                + "path=\"/api/applications\","
                 + "status=\"200\"} 1")
             .contains("path=\"/api/applications/{id}/roles\"")
-            .contains("logto_token_requests_total{outcome=\"success\"} 1")
+            .contains("logto_token_requests_total{connection=\"default\",outcome=\"success\"} 1")
             .contains("operator_sdk_");
         assertThat(body).doesNotContain(h.get(a).getStatus().getAppId());
       }

@@ -341,6 +341,17 @@ public final class ApiResourceReconciler
     return outcome;
   }
 
+  @Override
+  protected void removeWithoutLogto(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
+    LogtoApiResource resource = session.resource();
+    writer.deleteIfOwned(ConfigMap.class, resource, session.namespace(),
+        session.status().getConfigMapName());
+    configMapNames.release(resource, session.status().getConfigMapName(),
+        configMapNameOf(resource));
+    indicatorOwners.wakeWaitingFor(resource, indicatorOf(resource));
+  }
+
   private DeleteOutcome removeFromLogto(
       SyncSession<LogtoApiResource, LogtoApiResourceStatus> session) {
     LogtoApiResource resource = session.resource();

@@ -495,16 +495,28 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     return outcome;
   }
 
-  private DeleteOutcome removeFromLogto(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
+  @Override
+  protected void removeWithoutLogto(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
+    deleteSecret(session);
+    secretNames.release(session.resource(), session.status().getSecretName(),
+        DesiredApp.secretNameOf(session.resource()));
+  }
+
+  private void deleteSecret(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
     LogtoM2MApp app = session.resource();
-    LogtoM2MAppStatus status = session.status();
-    String secretName = status.getSecretName();
+    String secretName = session.status().getSecretName();
     if (secretName == null) {
       secretName = DesiredApp.secretNameOf(app);
     }
     if (writer.deleteIfOwned(Secret.class, app, session.namespace(), secretName)) {
       services.events().normal(app, "SecretDeleted", "Deleted Secret " + secretName);
     }
+  }
+
+  private DeleteOutcome removeFromLogto(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {
+    LogtoM2MApp app = session.resource();
+    LogtoM2MAppStatus status = session.status();
+    deleteSecret(session);
     if (app.getSpec() != null && app.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
       services.events().normal(app, "Retained",
           "Left application " + status.getAppId() + " in Logto (deletionPolicy Retain)");

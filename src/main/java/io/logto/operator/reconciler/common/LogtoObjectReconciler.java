@@ -36,6 +36,7 @@ public abstract class LogtoObjectReconciler<
   private static final Logger LOG = LoggerFactory.getLogger(LogtoObjectReconciler.class);
   /** Dependencies outside Kubernetes (objects only in Logto) have no event: look again. */
   private static final Duration MAX_WAIT_RECHECK = Duration.ofMinutes(2);
+  private static final Duration MAX_OUTAGE_RETRY = Duration.ofSeconds(60);
 
   protected final OperatorServices services;
   private final Class<S> statusClass;
@@ -134,6 +135,13 @@ public abstract class LogtoObjectReconciler<
     session.status().setObservedGeneration(session.generation());
     session.persistIfChanged();
     reportTransition(session, before, outcome);
+    if (tenant != null) {
+      if (outcome.reason() == Reason.LogtoUnavailable) {
+        services.connections().outages().unavailable(tenant.key());
+      } else if (outcome.ready()) {
+        services.connections().outages().answered(tenant.key());
+      }
+    }
     return schedule(id, outcome);
   }
 
@@ -160,6 +168,11 @@ public abstract class LogtoObjectReconciler<
     Duration delay = backoff.next(id);
     if (outcome.reason() == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {
       delay = MAX_WAIT_RECHECK;
+    }
+    // While Logto is down the client fails fast, so retrying is cheap; and whichever retry finds
+    // it back wakes the others (see TenantOutages).
+    if (outcome.reason() == Reason.LogtoUnavailable && delay.compareTo(MAX_OUTAGE_RETRY) > 0) {
+      delay = MAX_OUTAGE_RETRY;
     }
     return UpdateControl.<R>noUpdate().rescheduleAfter(delay);
   }
@@ -191,17 +204,22 @@ public abstract class LogtoObjectReconciler<
       tenant = services.connections().resolve(resource, ref);
     } catch (SyncFailure unusable) {
       SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass, null);
-      if (services.connectionExists(resource, ref)) {
+      boolean refused = unusable.reason() == Reason.Forbidden;
+      if (!refused && services.connectionExists(resource, ref)) {
         // Not usable yet (the operator starting) or any more (credentials refused): retry,
         // rather than leave in Logto what the object's deletion policy says to delete.
         return blocked(session, Reason.WaitingForDependency, unusable.getMessage(), id);
       }
+      // Gone, or no longer open to this namespace: waiting would hold the object (and its
+      // namespace) forever, so it goes and Logto is left as it is.
       removeWithoutLogto(session);
       String what = ConnectionKey.of(resource, ref).describe();
-      LOG.info("{} {}/{}: deleted while {} is gone; what it created in Logto stays", kind(),
-          session.namespace(), session.name(), what);
-      services.events().warning(resource, "ConnectionGone", what + " no longer exists: what this"
-          + " " + kind() + " created in Logto was left there (as with deletionPolicy Retain)");
+      String why = refused ? unusable.getMessage() : what + " no longer exists";
+      LOG.info("{} {}/{}: deleted without its connection ({}); what it created in Logto stays",
+          kind(), session.namespace(), session.name(), why);
+      services.events().warning(resource, refused ? "ConnectionForbidden" : "ConnectionGone",
+          why + ": what this " + kind() + " created in Logto was left there"
+          + " (as with deletionPolicy Retain)");
       backoff.reset(id);
       return DeleteControl.defaultDelete();
     }
