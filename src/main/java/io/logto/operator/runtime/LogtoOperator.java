@@ -17,6 +17,7 @@ import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.connection.NamespaceLabels;
 import io.logto.operator.connection.NamespacePolicy;
 import io.logto.operator.connection.TenantClients;
+import io.logto.operator.crd.connection.LogtoConnection;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.logto.LogtoClient;
 import io.logto.operator.logto.LogtoClientOptions;
@@ -97,10 +98,12 @@ public final class LogtoOperator implements AutoCloseable {
     Operator operator = new Operator(overrides(client, settings, metrics, closing));
     operator.register(new ConnectionReconciler.Namespaced(registry, clients, labels,
         wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
-        controller(settings));
+        LogtoOperator.<LogtoConnection>controller(settings)
+            .andThen(c -> c.withName("logtoconnectionreconciler")));
     operator.register(new ConnectionReconciler.Cluster(registry, clients, labels,
         wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
-        c -> c.withFinalizer(ManagedLabels.FINALIZER).withRetry(retry()));
+        c -> c.withName("clusterlogtoconnectionreconciler")
+            .withFinalizer(ManagedLabels.FINALIZER).withRetry(retry()));
     operator.register(apiResources, controller(settings));
     operator.register(roles, controller(settings));
     // Annotations such as m2m.logto.io/rotate leave the generation alone: the app controller is

@@ -81,7 +81,7 @@ final class ClusterObjects {
       String name, java.util.function.UnaryOperator<T> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return client.resources(type).inNamespace(namespace).withName(name).edit(change);
+        return named(client, type, namespace, name).edit(change);
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == 20) {
           throw e;
@@ -94,7 +94,14 @@ final class ClusterObjects {
       String namespace, String name) {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
         .alias(type.getSimpleName() + " " + namespace + "/" + name + " deleted")
-        .until(() -> client.resources(type).inNamespace(namespace).withName(name).get() == null);
+        .until(() -> named(client, type, namespace, name).get() == null);
+  }
+
+  /** @param namespace null for a cluster-scoped kind */
+  static <T extends HasMetadata> io.fabric8.kubernetes.client.dsl.Resource<T> named(
+      KubernetesClient client, Class<T> type, String namespace, String name) {
+    return namespace == null ? client.resources(type).withName(name)
+        : client.resources(type).inNamespace(namespace).withName(name);
   }
 
   static Map<String, String> decoded(Secret secret) {

@@ -101,7 +101,10 @@ class HelmRbacIT {
   void watchedNamespacesTheChartGrantsExactlyWhatTheOperatorUses() {
     Run run = run("rbac-ns", true, UnaryOperator.identity());
     assertGrantsAreExactlyWhatTheRunUsed(run);
-    assertThat(run.grants()).as("no cluster-wide grant").noneMatch(g -> g.scope().equals("*"));
+    assertThat(run.grants()).as("cluster-wide: only the cluster-scoped kind and namespaces")
+        .filteredOn(g -> g.scope().equals("*")).isNotEmpty()
+        .allSatisfy(g -> assertThat(g.resource()).isIn("clusterlogtoconnections",
+            "clusterlogtoconnections/status", "namespaces"));
     assertThat(run.grants()).as("a Role in each watched namespace")
         .extracting(ChartGrants.Grant::scope).contains("rbac-ns-a", "rbac-ns-b");
   }
@@ -184,6 +187,7 @@ class HelmRbacIT {
       try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
         operator.awaitReady(port, Duration.ofSeconds(90));
         scenario(a, b, simulator, rollouts);
+        new ConnectionScenario(admin, release, b).run(clusterCa());
       }
       ClusterObjects.release(admin, List.of(a, b), E2eKinds.ALL);
       Set<ChartGrants.Grant> grants = ChartGrants.of(rendered, release,
@@ -303,6 +307,14 @@ class HelmRbacIT {
       }
     }
     return env;
+  }
+
+  /** The API server's CA, as a PEM certificate a connection's caBundle can hold. */
+  private String clusterCa() {
+    String data = Project.read(server.kubeconfig()).lines()
+        .filter(l -> l.trim().startsWith("certificate-authority-data:")).findFirst()
+        .orElseThrow().trim().substring("certificate-authority-data:".length()).trim();
+    return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
   }
 
   private Path writeKubeconfig(Path work, String token) {
