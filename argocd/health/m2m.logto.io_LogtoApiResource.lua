@@ -1,12 +1,14 @@
 -- Argo CD health check for the Logto M2M operator's custom resources (m2m.logto.io).
--- The same script serves LogtoApiResource, LogtoRole and LogtoM2MApp; it reads only the Ready
--- condition and status.observedGeneration, which the operator writes for all three kinds.
+-- The same script serves LogtoApiResource, LogtoRole, LogtoM2MApp, LogtoConnection and
+-- ClusterLogtoConnection; it reads only the Ready condition and status.observedGeneration, which
+-- the operator writes for all five kinds.
 --   Healthy     Ready=True for the current generation
---   Degraded    Ready=False for a reason that needs a change in Git or Logto (InvalidSpec, Conflict, Forbidden)
+--   Degraded    Ready=False for a reason that needs a change in Git or Logto (InvalidSpec, Conflict,
+--               Forbidden, Unauthorized: Logto refused a connection's credentials)
 --   Progressing anything else: not yet seen by the operator, an older generation, waiting for a
---               dependency, Logto unavailable (retried by the operator), Ready=Unknown
+--               dependency, Logto unavailable or unreachable (retried by the operator), Ready=Unknown
 local hs = {}
-local degradedReasons = { InvalidSpec = true, Conflict = true, Forbidden = true }
+local degradedReasons = { InvalidSpec = true, Conflict = true, Forbidden = true, Unauthorized = true }
 
 if obj.status == nil then
   hs.status = "Progressing"

@@ -25,7 +25,8 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 class ArgoCdHealthTest {
 
   static final Path HEALTH = Project.path("argocd/health");
-  static final List<String> KINDS = List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp");
+  static final List<String> KINDS = List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp",
+      "LogtoConnection", "ClusterLogtoConnection");
 
   record Health(String status, String message) {}
 
@@ -156,6 +157,26 @@ class ArgoCdHealthTest {
   void healthFollowsTheReadyCondition(
       String kind, String description, String object, String status, String message) {
     assertThat(run(kind, object)).isEqualTo(new Health(status, message));
+  }
+
+  static Stream<Arguments> connectionSamples() {
+    return Stream.of("LogtoConnection", "ClusterLogtoConnection").flatMap(kind -> Stream.of(
+        Arguments.of(kind, ready(1, "True", "Connected", "obtained a Management API token"),
+            "Healthy"),
+        Arguments.of(kind, ready(1, "False", "Unauthorized",
+            "Logto refused the credentials in Secret logto-operator/tenant-2 (401)"), "Degraded"),
+        Arguments.of(kind, ready(1, "False", "Unreachable", "no answer from Logto"),
+            "Progressing"),
+        Arguments.of(kind, ready(1, "False", "WaitingForDependency",
+            "Secret default/tenant-2 does not exist"), "Progressing")));
+  }
+
+  @ParameterizedTest(name = "{0}: {2} -> {3}")
+  @MethodSource("connectionSamples")
+  void aConnectionIsDegradedOnlyWhenItsCredentialsOrSpecAreWrong(
+      String kind, String status, String expected) {
+    String connection = object(1, status).replace("kind: LogtoRole", "kind: " + kind);
+    assertThat(run(kind, connection).status()).isEqualTo(expected);
   }
 
   @Test
