@@ -109,7 +109,6 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
     LogtoConnectionStatus before = connection.getStatus();
     if (before != null) {
       status.setConditions(before.getConditions());
-      status.setLogtoVersion(before.getLogtoVersion());
       status.setLastTokenTime(before.getLastTokenTime());
     }
     long generation = generation(connection);
@@ -151,9 +150,6 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
       }
       register(key, tenant, client, fingerprint, changed, connection);
       probeAfterOutage(key, tenant, credentials.appId());
-      if (changed) {
-        status.setLogtoVersion(tenant.logto().serverVersion().orElse(null));
-      }
       status.setLastTokenTime(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
       reason = Reason.Connected;
       message = "obtained a Management API token for " + credentials.managementApiResource()
@@ -302,7 +298,6 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
     }
     return Objects.equals(before.getObservedGeneration(), after.getObservedGeneration())
         && Objects.equals(before.getManagementApiResource(), after.getManagementApiResource())
-        && Objects.equals(before.getLogtoVersion(), after.getLogtoVersion())
         && Objects.equals(before.getLastTokenTime(), after.getLastTokenTime())
         && Objects.equals(before.getConditions(), after.getConditions());
   }

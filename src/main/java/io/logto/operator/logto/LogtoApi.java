@@ -110,16 +110,6 @@ public interface LogtoApi {
 
   void deleteScope(String resourceId, String scopeId);
 
-  // Server
-
-  /**
-   * Logto's version, when it tells it: the {@code info.version} of {@code /api/swagger.json},
-   * if that reads as a version number (Logto Cloud says "Cloud"). Empty on any failure.
-   */
-  default Optional<String> serverVersion() {
-    return Optional.empty();
-  }
-
   // Tokens
 
   /**

@@ -317,22 +317,6 @@ public final class LogtoClient implements LogtoApi, AutoCloseable {
     delete(ApiPath.of("/api/resources/{id}/scopes/{scopeId}", resourceId, scopeId));
   }
 
-  // Server
-
-  @Override
-  public Optional<String> serverVersion() {
-    try {
-      Answer answer = api.call("GET", ApiPath.of("/api/swagger.json"), Map.of(), null, true);
-      if (answer.status() != 200) {
-        return Optional.empty();
-      }
-      String version = json.tree(answer.body()).path("info").path("version").asText("");
-      return version.matches("\\d+\\.\\d+.*") ? Optional.of(version) : Optional.empty();
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
   // Tokens
 
   @Override

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
 @AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".spec.endpoint")
-@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.logtoVersion")
 @AdditionalPrinterColumn(
     name = "Last token",
     jsonPath = ".status.lastTokenTime",

@@ -23,9 +23,6 @@ public class LogtoConnectionStatus {
   @JsonPropertyDescription("The Management API indicator in use.")
   private String managementApiResource;
 
-  @JsonPropertyDescription("Logto's version, when Logto tells it.")
-  private String logtoVersion;
-
   @JsonPropertyDescription("When the operator last obtained a Management API token (RFC 3339).")
   private String lastTokenTime;
 
@@ -51,14 +48,6 @@ public class LogtoConnectionStatus {
 
   public void setManagementApiResource(String managementApiResource) {
     this.managementApiResource = managementApiResource;
-  }
-
-  public String getLogtoVersion() {
-    return logtoVersion;
-  }
-
-  public void setLogtoVersion(String logtoVersion) {
-    this.logtoVersion = logtoVersion;
   }
 
   public String getLastTokenTime() {
