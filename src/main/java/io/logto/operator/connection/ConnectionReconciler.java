@@ -243,8 +243,8 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
 
   private static LogtoConnection credentials(KubernetesClient client, ConnectionSettings s) {
     String where = s.secretNamespace() + "/" + s.secret().getName();
-    Secret secret = client.secrets().inNamespace(s.secretNamespace())
-        .withName(s.secret().getName()).get();
+    Secret secret = readable(() -> client.secrets().inNamespace(s.secretNamespace())
+        .withName(s.secret().getName()).get(), "Secret " + where, s);
     if (secret == null) {
       throw SyncFailure.waitingFor("Secret " + where + " does not exist");
     }
@@ -274,8 +274,8 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
       return null;
     }
     String where = s.secretNamespace() + "/" + s.caConfigMap();
-    ConfigMap map = client.configMaps().inNamespace(s.secretNamespace())
-        .withName(s.caConfigMap()).get();
+    ConfigMap map = readable(() -> client.configMaps().inNamespace(s.secretNamespace())
+        .withName(s.caConfigMap()).get(), "ConfigMap " + where, s);
     if (map == null) {
       throw SyncFailure.waitingFor("ConfigMap " + where + " does not exist");
     }
@@ -285,6 +285,21 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
           + " certificate under key " + s.caKey());
     }
     return pem;
+  }
+
+  /** Reads an object the connection names; a refusal of RBAC says where reading is allowed. */
+  private static <T> T readable(java.util.function.Supplier<T> read, String what,
+      ConnectionSettings s) {
+    try {
+      return read.get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      throw SyncFailure.forbidden("the operator may not read " + what + " (403)"
+          + (s.clusterScoped() ? ": a ClusterLogtoConnection's Secret and CA bundle belong in"
+              + " the operator's namespace, where the chart lets it read them" : ""));
+    }
   }
 
   private static long generation(CustomResource<?, ?> connection) {

@@ -12,6 +12,7 @@ import java.net.URI;
  * credentials Secret is.
  *
  * @param secretNamespace the namespace of the credentials Secret (and of the CA bundle ConfigMap)
+ * @param clusterScoped whether it is a ClusterLogtoConnection's
  */
 record ConnectionSettings(
     URI endpoint,
@@ -20,7 +21,8 @@ record ConnectionSettings(
     String secretNamespace,
     String caConfigMap,
     String caKey,
-    int maxConcurrentCalls) {
+    int maxConcurrentCalls,
+    boolean clusterScoped) {
 
   static final int DEFAULT_MAX_CONCURRENT_CALLS = 16;
 
@@ -75,6 +77,6 @@ record ConnectionSettings(
         secretNamespace,
         spec.getCaBundle() == null ? null : spec.getCaBundle().getConfigMapName(),
         spec.getCaBundle() == null ? null : spec.getCaBundle().getKey(),
-        calls == null ? DEFAULT_MAX_CONCURRENT_CALLS : calls);
+        calls == null ? DEFAULT_MAX_CONCURRENT_CALLS : calls, ownNamespace == null);
   }
 }

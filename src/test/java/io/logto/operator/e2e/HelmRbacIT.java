@@ -22,6 +22,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.crd.apiresource.ApiScope;
+import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.crd.connection.ClusterLogtoConnectionSpec;
+import io.logto.operator.crd.connection.ClusterLogtoConnection;
+import io.logto.operator.crd.connection.ClusterCredentialsSecretRef;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.role.LogtoRole;
@@ -137,10 +142,68 @@ class HelmRbacIT {
         .allSatisfy(r -> assertThat(r.verb() + " " + r.resource()).isEqualTo("create events"));
   }
 
+  /**
+   * A ClusterLogtoConnection whose Secret is where the chart grants no reading: the connection
+   * says so (Forbidden, naming the Secret), instead of a bare 403.
+   */
+  @Test
+  void aClusterConnectionSecretOutsideTheGrantsIsForbiddenSayingWhere() {
+    Run run = run("rbac-far", true, UnaryOperator.identity(), (a, b, logto, rollouts) -> {
+      RealCluster.createNamespaces(admin, "rbac-far-elsewhere");
+      admin.resource(new SecretBuilder().withNewMetadata().withName("far-credentials")
+          .withNamespace("rbac-far-elsewhere").endMetadata()
+          .addToStringData("appId", logto.bootstrapAppId())
+          .addToStringData("appSecret", logto.bootstrapAppSecret()).build()).create();
+      var connection = new ClusterLogtoConnection();
+      connection.setMetadata(new ObjectMetaBuilder()
+          .withName("rbac-far").build());
+      var spec = new ClusterLogtoConnectionSpec();
+      spec.setEndpoint(logto.endpoint().toString());
+      var secret = new ClusterCredentialsSecretRef();
+      secret.setName("far-credentials");
+      secret.setNamespace("rbac-far-elsewhere");
+      spec.setCredentialsSecretRef(secret);
+      connection.setSpec(spec);
+      admin.resource(connection).create();
+      await().atMost(ClusterObjects.WAIT).until(() -> {
+        var status = admin.resource(connection).get().getStatus();
+        return status != null && Conditions.find(
+            status.getConditions(), Conditions.READY)
+            .filter(c -> c.getReason().equals("Forbidden")).isPresent();
+      });
+      var ready = Conditions.find(
+          admin.resource(connection).get().getStatus().getConditions(),
+          Conditions.READY).orElseThrow();
+      assertThat(ready.getMessage()).isEqualTo("the operator may not read Secret"
+          + " rbac-far-elsewhere/far-credentials (403): a ClusterLogtoConnection's Secret and CA"
+          + " bundle belong in the operator's namespace, where the chart lets it read them");
+      admin.resource(connection).delete();
+      ClusterObjects.awaitGone(admin, connection.getClass(), null, "rbac-far");
+    });
+    assertThat(run.comparison().forbidden()).as("refused: the Secret outside the grants only")
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.verb() + " " + r.resource() + " in " + r.namespace())
+            .isEqualTo("get secrets in rbac-far-elsewhere"));
+  }
+
+  /** What the operator is put through while it runs with the chart's permissions. */
+  @FunctionalInterface
+  interface Scenario {
+    void run(String namespaceA, String namespaceB, LogtoSimulator logto, boolean rollouts);
+  }
+
   record Run(Set<ChartGrants.Grant> grants, ChartGrants.Comparison comparison) {}
 
   private Run run(String release, boolean watchNamespaces,
       UnaryOperator<List<HasMetadata>> tamper) {
+    return run(release, watchNamespaces, tamper, (a, b, logto, rollouts) -> {
+      scenario(a, b, logto, rollouts);
+      new ConnectionScenario(admin, release, b).run(clusterCa());
+    });
+  }
+
+  private Run run(String release, boolean watchNamespaces,
+      UnaryOperator<List<HasMetadata>> tamper, Scenario scenario) {
     String a = release + "-a";
     String b = release + "-b";
     RealCluster.createNamespaces(admin, release, a, b);
@@ -186,8 +249,7 @@ class HelmRbacIT {
       env.put("HOSTNAME", release + "-pod");
       try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
         operator.awaitReady(port, Duration.ofSeconds(90));
-        scenario(a, b, simulator, rollouts);
-        new ConnectionScenario(admin, release, b).run(clusterCa());
+        scenario.run(a, b, simulator, rollouts);
       }
       ClusterObjects.release(admin, List.of(a, b), E2eKinds.ALL);
       Set<ChartGrants.Grant> grants = ChartGrants.of(rendered, release,
