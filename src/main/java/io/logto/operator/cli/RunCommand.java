@@ -44,7 +44,9 @@ import picocli.CommandLine.Option;
       "  HTTP_PORT                      port of /healthz, /readyz, /metrics (default: 8080)",
       "  LOG_LEVEL                      TRACE, DEBUG, INFO, WARN, ERROR (default: INFO)",
       "  LEADER_ELECTION_ENABLED        take the Lease logto-operator-leader (default: true)",
-      "  POD_NAMESPACE                  namespace of the Lease (the pod's namespace)"
+      "  POD_NAMESPACE                  the pod's namespace: the Lease, and ClusterLogtoConnections'",
+      "                                 credentials Secrets unless they name another",
+      "  CLUSTER_CONNECTIONS_ENABLED    serve ClusterLogtoConnections (default: true)"
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -119,7 +121,8 @@ public final class RunCommand implements Callable<Integer> {
           new OperatorSettings(config.logto(), config.watchNamespaces(),
               config.privilegedNamespaces(), config.resyncInterval(), 32, leaseNamespace)
               .withOperatorNamespace(Optional.ofNullable(config.podNamespace())
-                  .orElse(kubernetes.getNamespace()));
+                  .orElse(kubernetes.getNamespace()))
+              .withClusterConnections(config.clusterConnections());
       // A connection's client: the operator's timeouts and retries, its own bound and CAs.
       TenantClients clients = (key, connection, calls, ca) -> new LogtoClient(connection,
           config.clientOptions().withMaxConcurrentCalls(calls).withCaBundlePem(ca),

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * @param logLevel root log level
  * @param leaderElection whether to take a Lease before reconciling
  * @param podNamespace namespace of the operator's pod (the Lease lives there)
+ * @param clusterConnections whether to serve ClusterLogtoConnections
  */
 public record OperatorConfig(
     LogtoConnection logto,
@@ -38,7 +39,8 @@ public record OperatorConfig(
     int httpPort,
     String logLevel,
     boolean leaderElection,
-    String podNamespace) {
+    String podNamespace,
+    boolean clusterConnections) {
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -66,7 +68,8 @@ public record OperatorConfig(
           "HTTP_PORT",
           "LOG_LEVEL",
           "LEADER_ELECTION_ENABLED",
-          "POD_NAMESPACE");
+          "POD_NAMESPACE",
+          "CLUSTER_CONNECTIONS_ENABLED");
 
   /**
    * Reads the configuration from environment variables (see {@link #VARIABLES}).
@@ -115,6 +118,7 @@ public record OperatorConfig(
     }
     boolean leader = !"false".equalsIgnoreCase(env.getOrDefault("LEADER_ELECTION_ENABLED", "true"));
     String podNamespace = blankToNull(env.get("POD_NAMESPACE"));
+    boolean clusterConnections = bool(env, "CLUSTER_CONNECTIONS_ENABLED", true, problems);
 
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -128,7 +132,21 @@ public record OperatorConfig(
         port,
         level,
         leader,
-        podNamespace);
+        podNamespace,
+        clusterConnections);
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback,
+      List<String> problems) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      problems.add(name + " must be true or false, got " + value);
+      return fallback;
+    }
+    return Boolean.parseBoolean(value);
   }
 
   static Set<String> namespaces(String list) {

@@ -26,6 +26,12 @@ public final class ConnectionRegistry implements AutoCloseable {
 
   private final Map<ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
   private final TenantOutages outages = new TenantOutages();
+  private volatile ConnectionKinds kinds = ConnectionKinds.all();
+
+  /** The connection kinds the cluster serves; objects naming another kind wait, saying why. */
+  public void serveOnly(ConnectionKinds served) {
+    this.kinds = served;
+  }
 
   /** Which connections' Logto is down at the moment. */
   public TenantOutages outages() {
@@ -79,6 +85,9 @@ public final class ConnectionRegistry implements AutoCloseable {
    */
   public LogtoTenant resolve(HasMetadata object, ConnectionRef ref) {
     ConnectionKey key = ConnectionKey.of(object, ref);
+    kinds.whyNot(key.scope()).ifPresent(why -> {
+      throw SyncFailure.waitingFor("spec.connectionRef: " + why);
+    });
     Entry entry = entries.get(key);
     if (entry == null) {
       throw SyncFailure.waitingFor(key == ConnectionKey.DEFAULT

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.logto.operator.drift.ResyncService;
 import io.logto.operator.connection.ConnectionKey;
+import io.logto.operator.connection.ConnectionKinds;
 import io.logto.operator.connection.ConnectionObjects;
 import io.logto.operator.connection.ConnectionReconciler;
 import io.logto.operator.connection.ConnectionRegistry;
@@ -79,11 +80,15 @@ public final class LogtoOperator implements AutoCloseable {
   public static LogtoOperator start(KubernetesClient client, LogtoApi logto,
       OperatorSettings settings, Metrics metrics, Clock clock, TenantClients clients) {
     ConnectionRegistry registry = new ConnectionRegistry();
+    ConnectionKinds served = ConnectionKinds.probe(client, settings.watchNamespaces(),
+        settings.clusterConnections());
+    registry.serveOnly(served);
     registry.putDefault(new LogtoTenant(ConnectionKey.DEFAULT, logto, settings.connection(),
         NamespacePolicy.allNamespaces(settings.privilegedNamespaces())));
     EventRecorder events = new EventRecorder(client, clock);
     OperatorServices services = new OperatorServices(registry,
-        key -> ConnectionObjects.exists(client, key), new DriftQueue(), events, clock);
+        key -> served.serves(key.scope()) && ConnectionObjects.exists(client, key),
+        new DriftQueue(), events, clock);
     OwnedObjectWriter writer = new OwnedObjectWriter(client);
     var apiResources = new ApiResourceReconciler(services, writer);
     var roles = new RoleReconciler(services);
@@ -96,14 +101,18 @@ public final class LogtoOperator implements AutoCloseable {
 
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrides(client, settings, metrics, closing));
-    operator.register(new ConnectionReconciler.Namespaced(registry, clients, labels,
-        wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
-        LogtoOperator.<LogtoConnection>controller(settings)
-            .andThen(c -> c.withName("logtoconnectionreconciler")));
-    operator.register(new ConnectionReconciler.Cluster(registry, clients, labels,
-        wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
-        c -> c.withName("clusterlogtoconnectionreconciler")
-            .withFinalizer(ManagedLabels.FINALIZER).withRetry(retry()));
+    if (served.serves(ConnectionKey.Scope.NAMESPACED)) {
+      operator.register(new ConnectionReconciler.Namespaced(registry, clients, labels,
+          wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
+          LogtoOperator.<LogtoConnection>controller(settings)
+              .andThen(c -> c.withName("logtoconnectionreconciler")));
+    }
+    if (served.serves(ConnectionKey.Scope.CLUSTER)) {
+      operator.register(new ConnectionReconciler.Cluster(registry, clients, labels,
+          wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
+          c -> c.withName("clusterlogtoconnectionreconciler")
+              .withFinalizer(ManagedLabels.FINALIZER).withRetry(retry()));
+    }
     operator.register(apiResources, controller(settings));
     operator.register(roles, controller(settings));
     // Annotations such as m2m.logto.io/rotate leave the generation alone: the app controller is

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param operatorNamespace the operator's namespace, where a ClusterLogtoConnection's credentials
  *     Secret is by default
  * @param connectionRecheck how often a connection's credentials are read and proven again
+ * @param clusterConnections whether ClusterLogtoConnections are served (off: the operator does
+ *     not even look for them, as the chart then grants nothing for them)
  */
 public record OperatorSettings(
     LogtoConnection connection,
@@ -26,7 +28,8 @@ public record OperatorSettings(
     int reconcileThreads,
     Optional<String> leaseNamespace,
     Optional<String> operatorNamespace,
-    Duration connectionRecheck) {
+    Duration connectionRecheck,
+    boolean clusterConnections) {
 
   public static final String LEASE_NAME = "logto-operator-leader";
   public static final Duration CONNECTION_RECHECK = Duration.ofSeconds(60);
@@ -40,18 +43,25 @@ public record OperatorSettings(
       Set<String> privilegedNamespaces, Duration resyncInterval, int reconcileThreads,
       Optional<String> leaseNamespace) {
     this(connection, watchNamespaces, privilegedNamespaces, resyncInterval, reconcileThreads,
-        leaseNamespace, leaseNamespace, CONNECTION_RECHECK);
+        leaseNamespace, leaseNamespace, CONNECTION_RECHECK, true);
   }
 
   public OperatorSettings withConnectionRecheck(Duration recheck) {
     return new OperatorSettings(connection, watchNamespaces, privilegedNamespaces,
-        resyncInterval, reconcileThreads, leaseNamespace, operatorNamespace, recheck);
+        resyncInterval, reconcileThreads, leaseNamespace, operatorNamespace, recheck,
+        clusterConnections);
   }
 
   public OperatorSettings withOperatorNamespace(String namespace) {
     return new OperatorSettings(connection, watchNamespaces, privilegedNamespaces,
         resyncInterval, reconcileThreads, leaseNamespace, Optional.ofNullable(namespace),
-        connectionRecheck);
+        connectionRecheck, clusterConnections);
+  }
+
+  public OperatorSettings withClusterConnections(boolean served) {
+    return new OperatorSettings(connection, watchNamespaces, privilegedNamespaces,
+        resyncInterval, reconcileThreads, leaseNamespace, operatorNamespace, connectionRecheck,
+        served);
   }
 
   /** Settings for an embedded run: all namespaces, no leader election. */

@@ -85,4 +85,15 @@ class OperatorConfigTest {
         .hasMessageContaining("RESYNC_INTERVAL_SECONDS must be a positive whole number")
         .hasMessageContaining("LOG_LEVEL must be one of");
   }
+
+  @Test
+  void clusterConnectionsAreServedUnlessTurnedOff() {
+    Map<String, String> env = minimal();
+    assertThat(OperatorConfig.fromEnvironment(env).clusterConnections()).isTrue();
+    env.put("CLUSTER_CONNECTIONS_ENABLED", "False");
+    assertThat(OperatorConfig.fromEnvironment(env).clusterConnections()).isFalse();
+    env.put("CLUSTER_CONNECTIONS_ENABLED", "no");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(env))
+        .hasMessageContaining("CLUSTER_CONNECTIONS_ENABLED must be true or false, got no");
+  }
 }

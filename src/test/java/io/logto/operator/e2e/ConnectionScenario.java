@@ -27,7 +27,9 @@ import io.logto.operator.reconciler.OperatorHarness;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.simulator.LogtoSimulator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * What the connection kinds make the operator do in Kubernetes, for the chart's RBAC to allow: a
@@ -51,8 +53,11 @@ final class ConnectionScenario {
     this.namespace = namespace;
   }
 
-  /** @param caPem a CA certificate to trust (the simulator speaks HTTP; it is read, not used) */
-  void run(String caPem) {
+  /**
+   * @param caPem a CA certificate to trust (the simulator speaks HTTP; it is read, not used)
+   * @param clusterKind whether the operator serves ClusterLogtoConnections
+   */
+  void run(String caPem, boolean clusterKind) {
     try (LogtoSimulator tenant = LogtoSimulator.start()) {
       credentials(namespace, "tenant-2-credentials", tenant);
       LogtoConnection own = new LogtoConnection();
@@ -65,59 +70,69 @@ final class ConnectionScenario {
       ownSpec.setCredentialsSecretRef(ownSecret);
       own.setSpec(ownSpec);
       admin.resource(own).create();
-
-      String shared = operatorNamespace + "-shared";
-      credentials(operatorNamespace, shared + "-credentials", tenant);
-      admin.resource(new ConfigMapBuilder().withNewMetadata().withName(shared + "-ca")
-          .withNamespace(operatorNamespace).endMetadata().addToData("ca.crt", caPem).build())
-          .create();
-      ClusterObjects.edit(admin, Namespace.class, null, namespace, n -> {
-        var labels = new HashMap<>(n.getMetadata().getLabels());
-        labels.put("logto-tenant", shared);
-        n.getMetadata().setLabels(labels);
-        return n;
-      });
-      ClusterLogtoConnection cluster = new ClusterLogtoConnection();
-      cluster.setMetadata(new ObjectMetaBuilder().withName(shared).build());
-      ClusterLogtoConnectionSpec clusterSpec = new ClusterLogtoConnectionSpec();
-      clusterSpec.setEndpoint(tenant.endpoint().toString());
-      ClusterCredentialsSecretRef clusterSecret = new ClusterCredentialsSecretRef();
-      clusterSecret.setName(shared + "-credentials");
-      clusterSpec.setCredentialsSecretRef(clusterSecret);
-      CaBundleRef ca = new CaBundleRef();
-      ca.setConfigMapName(shared + "-ca");
-      ca.setKey("ca.crt");
-      clusterSpec.setCaBundle(ca);
-      AllowedNamespaces allowed = new AllowedNamespaces();
-      allowed.setSelector(new LabelSelectorBuilder().addToMatchLabels("logto-tenant", shared)
-          .build());
-      clusterSpec.setAllowedNamespaces(allowed);
-      cluster.setSpec(clusterSpec);
-      admin.resource(cluster).create();
-
       awaitConnected(LogtoConnection.class, namespace, "tenant-2");
-      awaitConnected(ClusterLogtoConnection.class, null, shared);
       create("own-api", "https://own.tenant2.api",
           new ConnectionRef(ConnectionRef.Kind.LogtoConnection, "tenant-2"));
-      create("shared-api", "https://shared.tenant2.api",
-          new ConnectionRef(ConnectionRef.Kind.ClusterLogtoConnection, shared));
       awaitReady(admin, LogtoApiResource.class, namespace, "own-api", "Synced");
-      awaitReady(admin, LogtoApiResource.class, namespace, "shared-api", "Synced");
-      assertThat(tenant.resourceCount()).as("both landed in the second tenant").isEqualTo(2);
+
+      ClusterLogtoConnection cluster = clusterKind ? clusterConnection(tenant, caPem) : null;
+      assertThat(tenant.resourceCount()).as("all landed in the second tenant")
+          .isEqualTo(clusterKind ? 2 : 1);
 
       // Connections deleted first: their objects wait, and can then still be deleted.
       admin.resource(own).delete();
-      admin.resource(cluster).delete();
       awaitGone(admin, LogtoConnection.class, namespace, "tenant-2");
-      awaitGone(admin, ClusterLogtoConnection.class, null, shared);
-      for (String name : new String[] {"own-api", "shared-api"}) {
+      List<String> users = new ArrayList<>(List.of("own-api"));
+      if (cluster != null) {
+        admin.resource(cluster).delete();
+        awaitGone(admin, ClusterLogtoConnection.class, null, cluster.getMetadata().getName());
+        users.add("shared-api");
+      }
+      for (String name : users) {
         awaitReady(admin, LogtoApiResource.class, namespace, name, "WaitingForDependency");
         admin.resources(LogtoApiResource.class).inNamespace(namespace).withName(name).delete();
         awaitGone(admin, LogtoApiResource.class, namespace, name);
       }
       assertThat(tenant.resourceCount()).as("nothing deleted in Logto without a connection")
-          .isEqualTo(2);
+          .isEqualTo(users.size());
     }
+  }
+
+  /** A ClusterLogtoConnection to the tenant, and an object of the namespace that uses it. */
+  private ClusterLogtoConnection clusterConnection(LogtoSimulator tenant, String caPem) {
+    String shared = operatorNamespace + "-shared";
+    credentials(operatorNamespace, shared + "-credentials", tenant);
+    admin.resource(new ConfigMapBuilder().withNewMetadata().withName(shared + "-ca")
+        .withNamespace(operatorNamespace).endMetadata().addToData("ca.crt", caPem).build())
+        .create();
+    ClusterObjects.edit(admin, Namespace.class, null, namespace, n -> {
+      var labels = new HashMap<>(n.getMetadata().getLabels());
+      labels.put("logto-tenant", shared);
+      n.getMetadata().setLabels(labels);
+      return n;
+    });
+    ClusterLogtoConnection cluster = new ClusterLogtoConnection();
+    cluster.setMetadata(new ObjectMetaBuilder().withName(shared).build());
+    ClusterLogtoConnectionSpec clusterSpec = new ClusterLogtoConnectionSpec();
+    clusterSpec.setEndpoint(tenant.endpoint().toString());
+    ClusterCredentialsSecretRef clusterSecret = new ClusterCredentialsSecretRef();
+    clusterSecret.setName(shared + "-credentials");
+    clusterSpec.setCredentialsSecretRef(clusterSecret);
+    CaBundleRef ca = new CaBundleRef();
+    ca.setConfigMapName(shared + "-ca");
+    ca.setKey("ca.crt");
+    clusterSpec.setCaBundle(ca);
+    AllowedNamespaces allowed = new AllowedNamespaces();
+    allowed.setSelector(new LabelSelectorBuilder().addToMatchLabels("logto-tenant", shared)
+        .build());
+    clusterSpec.setAllowedNamespaces(allowed);
+    cluster.setSpec(clusterSpec);
+    admin.resource(cluster).create();
+    awaitConnected(ClusterLogtoConnection.class, null, shared);
+    create("shared-api", "https://shared.tenant2.api",
+        new ConnectionRef(ConnectionRef.Kind.ClusterLogtoConnection, shared));
+    awaitReady(admin, LogtoApiResource.class, namespace, "shared-api", "Synced");
+    return cluster;
   }
 
   private void credentials(String ns, String name, LogtoSimulator tenant) {

@@ -114,6 +114,19 @@ class HelmRbacIT {
         .extracting(ChartGrants.Grant::scope).contains("rbac-ns-a", "rbac-ns-b");
   }
 
+  @Test
+  void withoutClusterConnectionsNothingIsGrantedClusterWide() {
+    Run run = run("rbac-nocc", true, UnaryOperator.identity(), List.of(
+        "--set", "clusterConnections.enabled=false"), (a, b, logto, rollouts) -> {
+          scenario(a, b, logto, rollouts);
+          new ConnectionScenario(admin, "rbac-nocc", b).run(clusterCa(), false);
+        });
+    assertGrantsAreExactlyWhatTheRunUsed(run);
+    assertThat(run.grants()).as("nothing cluster-wide").noneMatch(g -> g.scope().equals("*"));
+    assertThat(run.grants()).as("no Secret read in the release namespace")
+        .noneMatch(g -> g.scope().equals("rbac-nocc") && g.resource().equals("secrets"));
+  }
+
   private static void assertGrantsAreExactlyWhatTheRunUsed(Run run) {
     assertThat(run.comparison().forbidden()).as("requests refused for lack of permission")
         .isEmpty();
@@ -198,12 +211,17 @@ class HelmRbacIT {
       UnaryOperator<List<HasMetadata>> tamper) {
     return run(release, watchNamespaces, tamper, (a, b, logto, rollouts) -> {
       scenario(a, b, logto, rollouts);
-      new ConnectionScenario(admin, release, b).run(clusterCa());
+      new ConnectionScenario(admin, release, b).run(clusterCa(), true);
     });
   }
 
   private Run run(String release, boolean watchNamespaces,
       UnaryOperator<List<HasMetadata>> tamper, Scenario scenario) {
+    return run(release, watchNamespaces, tamper, List.of(), scenario);
+  }
+
+  private Run run(String release, boolean watchNamespaces,
+      UnaryOperator<List<HasMetadata>> tamper, List<String> extraValues, Scenario scenario) {
     String a = release + "-a";
     String b = release + "-b";
     RealCluster.createNamespaces(admin, release, a, b);
@@ -222,6 +240,7 @@ class HelmRbacIT {
       if (watchNamespaces) {
         values.addAll(List.of("--set", "watchNamespaces={" + a + "," + b + "}"));
       }
+      values.addAll(extraValues);
       List<HasMetadata> rendered =
           tamper.apply(helm.templateIn(release, release, values.toArray(String[]::new)));
       ServiceAccount account = only(rendered, ServiceAccount.class);

@@ -65,6 +65,11 @@ final class InProcessOperator implements AutoCloseable {
     }
   }
 
+  /** API resources in the operator's Logto (the Management API not counted). */
+  int simulatorResourceCount() {
+    return simulator.resourceCount();
+  }
+
   LogtoOperator operator() {
     return operator;
   }

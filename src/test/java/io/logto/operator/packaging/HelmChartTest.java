@@ -201,6 +201,31 @@ class HelmChartTest {
     assertThat(envValue(objects, "WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
   }
 
+  /**
+   * clusterConnections.enabled=false takes away every grant for ClusterLogtoConnections (so, in
+   * watched mode, everything cluster-wide) and tells the operator not to look for them.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {ALL, WATCHED})
+  void clusterConnectionsOffGrantsNothingForThem(String valuesFile) {
+    List<HasMetadata> on = render(valuesFile);
+    List<HasMetadata> off = render(valuesFile, "clusterConnections.enabled=false");
+    assertThat(envValue(on, "CLUSTER_CONNECTIONS_ENABLED")).isEqualTo("true");
+    assertThat(envValue(off, "CLUSTER_CONNECTIONS_ENABLED")).isEqualTo("false");
+    assertThat(workloadRules(on)).flatExtracting(PolicyRule::getResources)
+        .contains("clusterlogtoconnections", "namespaces");
+    assertThat(workloadRules(off)).flatExtracting(PolicyRule::getResources)
+        .doesNotContain("clusterlogtoconnections", "clusterlogtoconnections/status",
+            "namespaces")
+        .contains("logtoconnections", "logtoconnections/status");
+    assertThat(all(off, Role.class)).as("no credentials Role in the release namespace")
+        .noneMatch(r -> r.getMetadata().getName().endsWith("credentials"));
+    if (valuesFile.equals(WATCHED)) {
+      assertThat(all(off, ClusterRole.class)).isEmpty();
+      assertThat(all(off, ClusterRoleBinding.class)).isEmpty();
+    }
+  }
+
   /** rolloutRestart.enabled adds get and patch of Deployments and StatefulSets, nothing else. */
   @ParameterizedTest
   @ValueSource(strings = {ALL, WATCHED})
