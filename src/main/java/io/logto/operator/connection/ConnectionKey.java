@@ -41,12 +41,13 @@ public record ConnectionKey(Scope scope, String namespace, String name) {
         : namespaced(object.getMetadata().getNamespace(), ref.getName());
   }
 
-  /** A short label: {@code default}, {@code ns/name} or {@code cluster/name} (metrics, indexes). */
+  /** A short label: {@code default}, {@code ns/name} or {@code cluster:name} (metrics, indexes). */
   public String label() {
     return switch (scope) {
       case DEFAULT -> "default";
       case NAMESPACED -> namespace + "/" + name;
-      case CLUSTER -> "cluster/" + name;
+      // ":" appears in no namespace name, so this never reads as a namespaced one.
+      case CLUSTER -> "cluster:" + name;
     };
   }
 
