@@ -10,8 +10,11 @@ import io.logto.operator.crd.role.LogtoRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * Reads YAML manifests (one or more documents per file) as kubectl does: each document on its own,
@@ -77,16 +80,20 @@ public final class Manifests {
   /**
    * The documents of a YAML text.
    *
-   * @param source names the text in messages (a file name)
-   * @throws InvalidManifestException if the text is not YAML
+   * @param source names the text in messages (a file name, as the user gave it)
+   * @throws InvalidManifestException if the text is not YAML, with a message starting with
+   *     {@code source:line:column: } where the parser knows the position
    */
   public Parsed parse(String text, String source) {
     List<Object> documents = new ArrayList<>();
     try {
       new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(text)
           .forEach(documents::add);
+    } catch (MarkedYamlEngineException e) {
+      throw new InvalidManifestException(at(source, e.getProblemMark()) + "not valid YAML: "
+          + oneLine(e.getProblem()) + context(e));
     } catch (RuntimeException e) {
-      throw new InvalidManifestException("not valid YAML: " + firstLine(e));
+      throw new InvalidManifestException(source + ": not valid YAML: " + messageOf(e));
     }
     List<Manifest> manifests = new ArrayList<>();
     List<Rejection> rejected = new ArrayList<>();
@@ -130,8 +137,35 @@ public final class Manifests {
     return new Parsed(manifests, rejected);
   }
 
-  private static String firstLine(Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
-    return message.replaceAll("\\s*\\n\\s*", " ");
+  /** {@code file:line:column: } as compilers write it (1-based), or {@code file: }. */
+  private static String at(String source, Optional<Mark> mark) {
+    return source + mark.map(m -> ":" + position(m)).orElse("") + ": ";
+  }
+
+  private static String position(Mark mark) {
+    return (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+  }
+
+  /**
+   * What the parser was reading when it failed, e.g. {@code (while parsing a flow sequence
+   * started at 6:11)}: the unclosed bracket is often lines above the position of the error.
+   */
+  private static String context(MarkedYamlEngineException e) {
+    String context = oneLine(e.getContext());
+    if (context.isEmpty() || e.getContextMark().isEmpty()) {
+      return "";
+    }
+    Mark start = e.getContextMark().get();
+    boolean samePlace = e.getProblemMark().map(m -> m.getIndex() == start.getIndex())
+        .orElse(false);
+    return " (" + context + (samePlace ? "" : " started at " + position(start)) + ")";
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.strip().replaceAll("\\s*\\n\\s*", " ");
+  }
+
+  private static String messageOf(Throwable e) {
+    return oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
   }
 }
