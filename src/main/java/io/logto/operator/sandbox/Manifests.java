@@ -1,6 +1,8 @@
 package io.logto.operator.sandbox;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -8,6 +10,7 @@ import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.role.LogtoRole;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,8 +109,14 @@ public final class Manifests {
             + " mapping with apiVersion, kind, metadata)"));
         continue;
       }
-      GenericKubernetesResource object = JSON.convertValue(document,
-          GenericKubernetesResource.class);
+      GenericKubernetesResource object;
+      try {
+        object = JSON.convertValue(document, GenericKubernetesResource.class);
+      } catch (IllegalArgumentException e) {
+        // e.g. "metadata: foo": kubectl cannot read that document either; the others still go.
+        rejected.add(Rejection.ofFile(source, "error validating data: " + wrongType(e)));
+        continue;
+      }
       String kind = object.getKind();
       String name = object.getMetadata() == null ? null : object.getMetadata().getName();
       String namespace = object.getMetadata() == null ? null : object.getMetadata().getNamespace();
@@ -163,6 +172,42 @@ public final class Manifests {
 
   private static String oneLine(String text) {
     return text == null ? "" : text.strip().replaceAll("\\s*\\n\\s*", " ");
+  }
+
+  /** {@code metadata.labels: expected a mapping}, from the mapper's path to the value. */
+  private static String wrongType(IllegalArgumentException e) {
+    if (!(e.getCause() instanceof MismatchedInputException mismatch)) {
+      return messageOf(e);
+    }
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference step : mismatch.getPath()) {
+      if (step.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
+      } else if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      }
+    }
+    return (path.length() == 0 ? "the document" : path) + ": expected "
+        + kindOfValue(mismatch.getTargetType());
+  }
+
+  private static String kindOfValue(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (CharSequence.class.isAssignableFrom(type)) {
+      return "a string";
+    }
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return "a mapping";
   }
 
   private static String messageOf(Throwable e) {

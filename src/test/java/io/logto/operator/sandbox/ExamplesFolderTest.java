@@ -189,6 +189,32 @@ class ExamplesFolderTest {
   }
 
   @Test
+  void aDocumentWithAValueOfTheWrongTypeIsRefusedAloneNamingWhere() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, API + """
+        ---
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata: shop-two
+        ---
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: shop-three
+          labels: [team-a]
+        """);
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(actions(result)).containsExactly("CREATED LogtoApiResource shop");
+    assertThat(result.rejected()).extracting(Rejection::message).containsExactly(
+        "error validating data: metadata: expected a mapping",
+        "error validating data: metadata.labels: expected a mapping");
+    k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
+  }
+
+  @Test
   void aYamlErrorNamesTheFileAsGivenWithItsLineAndColumn() throws Exception {
     Path relative = Path.of("").toAbsolutePath().relativize(dir);
     Path file = relative.resolve("roles.yaml");
