@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs an in-process Kubernetes API (with the CRDs), the Logto simulator and the operator,"
           + " applies the manifests of the examples folder, waits until they are Ready and prints"
-          + " them, their Secrets and a curl command to get a token.",
+          + " them, their Secrets (app secrets masked) and a curl command to get a token (with"
+          + " the simulator's app secret in clear, masked for a real Logto).",
       "Then keeps the folder applied (changed files are applied, removed files deleted) until"
           + " Ctrl-C, unless --once: after a change it prints the objects whose state changed,"
           + " and the table and the Secrets when you press Enter."
