@@ -296,6 +296,7 @@ public final class Sandbox {
       if (wake == Wake.TABLE_ASKED) {
         List<ObjectState> states = convergence.observe(folder.objects());
         report(stack, states, folder.rejected());
+        screen.stillRefused(folder.rejected());
         screen.shown(states);
       } else if (wake == Wake.OTHER_INPUT) {
         out.println("  Enter (or t, Enter) prints the table and the Secrets; Ctrl-C stops.");

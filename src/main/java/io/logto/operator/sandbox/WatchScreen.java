@@ -30,13 +30,28 @@ final class WatchScreen {
         .filter(c -> c.action() != ExamplesFolder.Action.UNCHANGED)
         .forEach(c -> out.println("  " + c));
     result.repaired().forEach(file -> out.println("  fixed " + file + " (valid YAML again)"));
-    result.rejected().forEach(r -> out.println("  " + r.toString().replace("\n", "\n    ")));
+    result.rejected().forEach(this::printRefused);
     result.errors().stream()
         .filter(e -> !lastErrors.contains(e))
         .forEach(e -> err.println("sandbox: " + e));
     lastErrors = Set.copyOf(result.errors());
     out.flush();
     err.flush();
+  }
+
+  /** With the table asked for: the documents refused still, reported when they were refused. */
+  void stillRefused(List<Rejection> rejected) {
+    if (rejected.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("Still refused:");
+    rejected.forEach(this::printRefused);
+    out.flush();
+  }
+
+  private void printRefused(Rejection rejection) {
+    out.println("  " + rejection.toString().replace("\n", "\n    "));
   }
 
   /** Takes the states as the user has seen them (in the table). */
