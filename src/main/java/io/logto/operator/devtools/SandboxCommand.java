@@ -4,10 +4,14 @@ import io.logto.operator.cli.LoggingOptions;
 import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.RotationDemo;
 import io.logto.operator.sandbox.Sandbox;
+import java.io.Console;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,20 +26,28 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs an in-process Kubernetes API (with the CRDs), the Logto simulator and the operator,"
           + " applies the manifests of the examples folder, waits until they are Ready and prints"
-          + " them, their Secrets and a curl command to get a token.",
+          + " them, their Secrets (app secrets masked) and a curl command to get a token (with"
+          + " the simulator's app secret in clear, masked for a real Logto).",
       "Then keeps the folder applied (changed files are applied, removed files deleted) until"
-          + " Ctrl-C, unless --once. The namespace default is privileged."
+          + " Ctrl-C, unless --once: after a change it prints the objects whose state changed,"
+          + " and the table and the Secrets when you press Enter."
     },
     exitCodeListHeading = "%nExit codes:%n",
+    // The README lists the same codes (SandboxHelpTest compares them).
     exitCodeList = {
-      "0:every object is Ready (with --once)",
-      "1:some object is not Ready: a permanent failure or the timeout; or, with --rotate-demo, a"
-          + " token request did not answer as a rotation without downtime must",
+      "0:every object is Ready (with --once); --help, --version",
+      "1:some object is not Ready: a permanent failure or the timeout; with --rotate-demo, a"
+          + " token request did not answer as a rotation without downtime must; or the sandbox"
+          + " failed (its stack trace is printed)",
       "2:the examples folder is missing or has no .yaml file, or a document was refused (the"
-          + " others were applied and awaited)",
-      "3:the given Logto cannot be used with the given credentials"
+          + " others were applied and awaited); or an option is wrong",
+      "3:the given Logto cannot be used with the given credentials",
+      "130:stopped by Ctrl-C, as watch mode ends (the JVM's status after SIGINT)",
+      "143:stopped by SIGTERM (kill)"
     })
 public final class SandboxCommand implements Callable<Integer> {
+
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   @Spec CommandSpec spec;
 
@@ -50,6 +62,13 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Exit after converging: 0 if all objects are Ready, 2 if a document was"
           + " refused, 1 if an object is not Ready.")
   boolean once;
+
+  @Option(names = "--privileged-namespaces", paramLabel = "NS[,NS...]",
+      defaultValue = "default",
+      description = "The operator's privileged namespaces (PRIVILEGED_NAMESPACES): objects there"
+          + " may use Logto's own roles and API resources, elsewhere they are Forbidden. Empty"
+          + " for none (default: ${DEFAULT-VALUE}).")
+  String privilegedNamespaces;
 
   @Option(names = "--timeout-seconds", paramLabel = "N", defaultValue = "60",
       description = "How long to wait for the objects to be Ready (default: ${DEFAULT-VALUE}).")
@@ -96,6 +115,9 @@ public final class SandboxCommand implements Callable<Integer> {
     try (LogToFile log = options.logFile().map(LogToFile::start).orElse(null)) {
       Sandbox sandbox = new Sandbox(options, spec.commandLine().getOut(),
           spec.commandLine().getErr());
+      if (!once && stdinIsATerminal()) {
+        sandbox.tableOnEnter(System.in);
+      }
       if (!rotateDemo) {
         return run(sandbox);
       }
@@ -138,6 +160,41 @@ public final class SandboxCommand implements Callable<Integer> {
     Optional<Path> log = verbose ? Optional.empty() : Optional.of(logFile != null ? logFile
         : Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-sandbox.log"));
     return new Sandbox.Options(examples, once, Duration.ofSeconds(timeoutSeconds),
-        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote, log);
+        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote, log,
+        namespaces(privilegedNamespaces));
+  }
+
+  /** {@code a,b}: each a namespace name, as Kubernetes allows it (an RFC 1123 label). */
+  private Set<String> namespaces(String list) {
+    Set<String> names = new TreeSet<>();
+    for (String item : list.split(",", -1)) {
+      String name = item.strip();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (name.length() > 63 || !NAMESPACE.matcher(name).matches()) {
+        throw new ParameterException(spec.commandLine(), "--privileged-namespaces: '" + name
+            + "' is not a namespace name (at most 63 lowercase letters, digits and '-',"
+            + " starting and ending with a letter or a digit)");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  /**
+   * Whether someone may type on stdin. Java 17 to 21 give a console only when stdin and stdout
+   * are a terminal; Java 22 and later give one always, and {@code isTerminal()} tells.
+   */
+  private static boolean stdinIsATerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 }

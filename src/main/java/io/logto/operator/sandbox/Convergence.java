@@ -67,22 +67,33 @@ public final class Convergence {
         }
         for (ObjectKey ref : state.references()) {
           ObjectState dependency = all.get(ref);
-          String why = null;
+          String message = null;
           if (dependency == null) {
-            why = ref + " does not exist";
+            message = withDetail(state.message(), ref + " does not exist");
           } else if (dependency.settle() == ObjectState.Settle.FAILED
               || dependency.settle() == ObjectState.Settle.BLOCKED) {
-            why = ref + " cannot become Ready (" + dependency.reason() + ")";
+            String why = "cannot become Ready (" + dependency.reason() + ")";
+            message = state.message().contains(ref.toString())
+                ? withDetail(state.message(), "it " + why)
+                : withDetail(state.message(), ref + " " + why);
           }
-          if (why != null) {
-            all.put(state.key(), state.withSettle(ObjectState.Settle.BLOCKED,
-                state.message() + "; " + why));
+          if (message != null) {
+            all.put(state.key(), state.withSettle(ObjectState.Settle.BLOCKED, message));
             changed = true;
             break;
           }
         }
       }
     }
+  }
+
+  /**
+   * The operator's message with what the sandbox knows besides, unless the operator said it
+   * already: it names a missing reference itself ({@code LogtoApiResource default/api does not
+   * exist}), and a screen line saying it twice reads as two problems.
+   */
+  private static String withDetail(String message, String detail) {
+    return message.contains(detail) ? message : message + "; " + detail;
   }
 
   /**

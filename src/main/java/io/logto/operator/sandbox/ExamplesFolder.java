@@ -48,10 +48,13 @@ public final class ExamplesFolder {
   }
 
   /**
-   * The changes made, the documents refused, and other problems met (an unreadable file, a failed
-   * delete).
+   * The changes made, the documents newly refused, the files that are YAML again after a syntax
+   * error, and other problems met (an unreadable file, a failed delete). A file that stays broken
+   * with the same error is in {@code rejected} of the sync that found it only, so that a watch
+   * reports it once; {@link #rejected()} holds it as long as it lasts.
    */
-  public record SyncResult(List<Change> changes, List<Rejection> rejected, List<String> errors) {
+  public record SyncResult(List<Change> changes, List<Rejection> rejected, List<Path> repaired,
+      List<String> errors) {
     /** Whether anything was created, updated or deleted. */
     public boolean changedAnything() {
       return changes.stream().anyMatch(c -> c.action() != Action.UNCHANGED);
@@ -61,13 +64,16 @@ public final class ExamplesFolder {
   /** A file as last read: its text and the documents it declares (from its last YAML version). */
   private record FileState(String content, List<Manifests.Manifest> manifests) {}
 
+  /** A file that is not YAML: the text read and the error reported for it. */
+  private record Broken(String content, String message) {}
+
   private final Path dir;
   private final KubernetesClient client;
   private final Manifests manifests = new Manifests();
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final Map<Path, FileState> files = new HashMap<>();
-  /** The text of files that were not YAML, so that the same text is reported once. */
-  private final Map<Path, String> unreadable = new HashMap<>();
+  /** Files that were not YAML when last read, so that one error is reported once. */
+  private final Map<Path, Broken> broken = new HashMap<>();
   /** Objects the API server holds because this folder's documents were admitted. */
   private final Set<ObjectKey> admitted = new HashSet<>();
   /** The documents of each file refused when the file was last read. */
@@ -129,12 +135,13 @@ public final class ExamplesFolder {
     try {
       current = yamlFiles(dir);
     } catch (UncheckedIOException e) {
-      return new SyncResult(List.of(), List.of(), List.of(e.getMessage()));
+      return new SyncResult(List.of(), List.of(), List.of(), List.of(e.getMessage()));
     }
     Map<ObjectKey, Path> before = declared();
-    Map<Path, FileState> changed = readChanged(current, rejected, errors);
+    List<Path> repaired = new ArrayList<>();
+    Map<Path, FileState> changed = readChanged(current, rejected, repaired, errors);
     files.keySet().removeIf(file -> !current.contains(file));
-    unreadable.keySet().removeIf(file -> !current.contains(file));
+    broken.keySet().removeIf(file -> !current.contains(file));
     refusals.keySet().removeIf(file -> !current.contains(file));
     files.putAll(changed);
 
@@ -180,12 +187,12 @@ public final class ExamplesFolder {
             errors.add(e.getKey() + ": cannot delete: " + ex.getMessage());
           }
         });
-    return new SyncResult(changes, rejected, errors);
+    return new SyncResult(changes, rejected, repaired, errors);
   }
 
   /** Reads the files whose text changed; a file that is not YAML keeps its last good version. */
   private Map<Path, FileState> readChanged(List<Path> current, List<Rejection> rejected,
-      List<String> errors) {
+      List<Path> repaired, List<String> errors) {
     Map<Path, FileState> changed = new LinkedHashMap<>();
     for (Path file : current) {
       String content;
@@ -198,22 +205,30 @@ public final class ExamplesFolder {
         continue;
       }
       FileState known = files.get(file);
+      Broken wasBroken = broken.get(file);
       // A file back to its last good text after a YAML error is read again, to clear the error.
-      if ((known != null && known.content().equals(content) && !unreadable.containsKey(file))
-          || content.equals(unreadable.get(file))) {
+      if (wasBroken != null ? wasBroken.content().equals(content)
+          : known != null && known.content().equals(content)) {
         continue;
       }
       try {
         Manifests.Parsed parsed = manifests.parse(content, file.toString());
         refusals.put(file, new ArrayList<>());
         parsed.rejected().forEach(r -> refuse(file, r, rejected));
-        unreadable.remove(file);
+        if (broken.remove(file) != null) {
+          repaired.add(file);
+        }
         changed.put(file, new FileState(content, parsed.manifests()));
       } catch (Manifests.InvalidManifestException e) {
-        unreadable.put(file, content);
-        refusals.put(file, new ArrayList<>());
-        refuse(file, Rejection.ofFile(file.toString(), e.getMessage()
-            + (known == null ? "" : " (its objects stay as last applied)")), rejected);
+        String message = e.getMessage()
+            + (known == null ? "" : " (its objects stay as last applied)");
+        broken.put(file, new Broken(content, message));
+        Rejection rejection = Rejection.ofFile(file.toString(), message);
+        refusals.put(file, new ArrayList<>(List.of(rejection)));
+        // Another edit with the same error (a save, a change elsewhere) is not news.
+        if (wasBroken == null || !wasBroken.message().equals(message)) {
+          rejected.add(rejection);
+        }
       }
     }
     return changed;

@@ -1,6 +1,8 @@
 package io.logto.operator.sandbox;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -8,10 +10,14 @@ import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.role.LogtoRole;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * Reads YAML manifests (one or more documents per file) as kubectl does: each document on its own,
@@ -77,16 +83,20 @@ public final class Manifests {
   /**
    * The documents of a YAML text.
    *
-   * @param source names the text in messages (a file name)
-   * @throws InvalidManifestException if the text is not YAML
+   * @param source names the text in messages (a file name, as the user gave it)
+   * @throws InvalidManifestException if the text is not YAML, with a message starting with
+   *     {@code source:line:column: } where the parser knows the position
    */
   public Parsed parse(String text, String source) {
     List<Object> documents = new ArrayList<>();
     try {
       new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(text)
           .forEach(documents::add);
+    } catch (MarkedYamlEngineException e) {
+      throw new InvalidManifestException(at(source, e.getProblemMark()) + "not valid YAML: "
+          + oneLine(e.getProblem()) + context(e));
     } catch (RuntimeException e) {
-      throw new InvalidManifestException("not valid YAML: " + firstLine(e));
+      throw new InvalidManifestException(source + ": not valid YAML: " + messageOf(e));
     }
     List<Manifest> manifests = new ArrayList<>();
     List<Rejection> rejected = new ArrayList<>();
@@ -99,8 +109,14 @@ public final class Manifests {
             + " mapping with apiVersion, kind, metadata)"));
         continue;
       }
-      GenericKubernetesResource object = JSON.convertValue(document,
-          GenericKubernetesResource.class);
+      GenericKubernetesResource object;
+      try {
+        object = JSON.convertValue(document, GenericKubernetesResource.class);
+      } catch (IllegalArgumentException e) {
+        // e.g. "metadata: foo": kubectl cannot read that document either; the others still go.
+        rejected.add(Rejection.ofFile(source, "error validating data: " + wrongType(e)));
+        continue;
+      }
       String kind = object.getKind();
       String name = object.getMetadata() == null ? null : object.getMetadata().getName();
       String namespace = object.getMetadata() == null ? null : object.getMetadata().getNamespace();
@@ -130,8 +146,71 @@ public final class Manifests {
     return new Parsed(manifests, rejected);
   }
 
-  private static String firstLine(Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
-    return message.replaceAll("\\s*\\n\\s*", " ");
+  /** {@code file:line:column: } as compilers write it (1-based), or {@code file: }. */
+  private static String at(String source, Optional<Mark> mark) {
+    return source + mark.map(m -> ":" + position(m)).orElse("") + ": ";
+  }
+
+  private static String position(Mark mark) {
+    return (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+  }
+
+  /**
+   * What the parser was reading when it failed, e.g. {@code (while parsing a flow sequence
+   * started at 6:11)}: the unclosed bracket is often lines above the position of the error.
+   */
+  private static String context(MarkedYamlEngineException e) {
+    String context = oneLine(e.getContext());
+    if (context.isEmpty() || e.getContextMark().isEmpty()) {
+      return "";
+    }
+    Mark start = e.getContextMark().get();
+    boolean samePlace = e.getProblemMark().map(m -> m.getIndex() == start.getIndex())
+        .orElse(false);
+    return " (" + context + (samePlace ? "" : " started at " + position(start)) + ")";
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.strip().replaceAll("\\s*\\n\\s*", " ");
+  }
+
+  /** {@code metadata.labels: expected a mapping}, from the mapper's path to the value. */
+  private static String wrongType(IllegalArgumentException e) {
+    if (!(e.getCause() instanceof MismatchedInputException mismatch)) {
+      return messageOf(e);
+    }
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference step : mismatch.getPath()) {
+      if (step.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
+      } else if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      }
+    }
+    return (path.length() == 0 ? "the document" : path) + ": expected "
+        + kindOfValue(mismatch.getTargetType());
+  }
+
+  private static String kindOfValue(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (CharSequence.class.isAssignableFrom(type)) {
+      return "a string";
+    }
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    return "a mapping";
+  }
+
+  private static String messageOf(Throwable e) {
+    return oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
   }
 }

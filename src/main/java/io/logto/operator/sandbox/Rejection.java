@@ -20,6 +20,9 @@ public record Rejection(String file, String kind, String namespace, String name,
   /** One line for the screen: what was refused, from which file, and why. */
   @Override
   public String toString() {
+    if (kind == null && message.startsWith(file + ":")) {
+      return "refused " + message; // names the file already, with the line and column
+    }
     String what = kind == null ? file
         : kind + " " + namespace + "/" + (name == null ? "" : name) + " (" + fileName() + ")";
     return "refused " + what + ": " + message;

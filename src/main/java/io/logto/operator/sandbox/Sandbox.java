@@ -4,17 +4,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.logto.LogtoClientOptions;
 import io.logto.operator.logto.LogtoException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,9 +27,9 @@ import java.util.function.Supplier;
 public final class Sandbox {
 
   /** {@code default}, so that the management-app example may use Logto's built-in role. */
-  public static final Set<String> PRIVILEGED_NAMESPACES = Set.of("default");
+  public static final Set<String> DEFAULT_PRIVILEGED_NAMESPACES = Set.of("default");
 
-  /** Exit codes. */
+  /** Exit codes ({@code SandboxCommand} lists them with picocli's and the JVM's own). */
   public static final int ALL_READY = 0;
   public static final int NOT_READY = 1;
   /** The folder is missing or empty, or a document was refused (the others were applied). */
@@ -48,6 +50,8 @@ public final class Sandbox {
    * @param remote a real Logto instead of the simulator
    * @param logFile where the operator's log goes, named on screen; empty when it goes to the
    *     screen ({@code --verbose})
+   * @param privilegedNamespaces the operator's: where objects may use Logto's own roles and API
+   *     resources
    */
   public record Options(
       Path examples,
@@ -57,14 +61,25 @@ public final class Sandbox {
       Duration latency,
       double failureRate,
       Optional<RemoteLogto> remote,
-      Optional<Path> logFile) {}
+      Optional<Path> logFile,
+      Set<String> privilegedNamespaces) {
+
+    public Options {
+      privilegedNamespaces = Set.copyOf(privilegedNamespaces);
+    }
+  }
+
+  /** What wakes the watch before its next look at the folder. */
+  private enum Wake { TABLE_ASKED, OTHER_INPUT, STOP }
 
   private final Options options;
   private final PrintWriter out;
   private final PrintWriter err;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final BlockingQueue<Wake> wakes = new LinkedBlockingQueue<>();
   private java.util.function.Consumer<OperatorStack> onConverged = stack -> {};
+  private InputStream keyboard;
 
   public Sandbox(Options options, PrintWriter out, PrintWriter err) {
     this.options = options;
@@ -97,9 +112,19 @@ public final class Sandbox {
     return this;
   }
 
+  /**
+   * In watch mode, reads lines typed on {@code keyboard}: Enter (or {@code t}) prints the table
+   * and the Secrets. Only for a terminal: a closed or redirected stdin has nobody typing.
+   */
+  public Sandbox tableOnEnter(InputStream keyboard) {
+    this.keyboard = keyboard;
+    return this;
+  }
+
   /** Asks a running sandbox to stop (Ctrl-C); {@link #run()} then cleans up and returns. */
   public void stop() {
     stop.countDown();
+    wakes.offer(Wake.STOP);
   }
 
   /** Waits until {@link #run()} has returned, or the timeout. */
@@ -138,13 +163,14 @@ public final class Sandbox {
         writeSummary(SandboxSummary.empty());
         return LOGTO_UNUSABLE;
       }
-      stack.startOperator(PRIVILEGED_NAMESPACES,
+      stack.startOperator(options.privilegedNamespaces(),
           options.once() ? Duration.ZERO : Duration.ofMinutes(10));
       printHeader(stack);
 
       ExamplesFolder folder = new ExamplesFolder(dir, stack.kubernetes());
+      WatchScreen screen = new WatchScreen(out, err);
       ExamplesFolder.SyncResult applied = folder.sync();
-      printSync(applied);
+      screen.sync(applied);
       int refused = folder.rejected().size();
       out.println("Applied " + folder.objects().size() + " objects from " + dir
           + (refused == 0 ? "" : " (" + refused + (refused == 1 ? " document" : " documents")
@@ -157,12 +183,15 @@ public final class Sandbox {
               () -> stop.getCount() == 0, states -> {});
       out.println();
       printOutcome(outcome, start);
-      report(stack, outcome.objects(), folder.rejected(), true);
+      report(stack, outcome.objects(), folder.rejected());
+      screen.shown(outcome.objects());
       int code = !folder.rejected().isEmpty() ? BAD_EXAMPLES
           : outcome.allReady() && applied.errors().isEmpty() ? ALL_READY : NOT_READY;
       onConverged.accept(stack);
       if (!options.once()) {
-        watch(stack, folder, convergence, outcome.objects());
+        watch(stack, folder, convergence, screen);
+        // Only a stop() from within the process gets here with its code: after Ctrl-C the JVM
+        // exits with the signal's status whatever run() returns.
         code = ALL_READY;
       }
       if (!local) {
@@ -195,21 +224,14 @@ public final class Sandbox {
     out.println("  Kubernetes API  " + stack.kubernetesUrl()
         + " (in-process mock server, CRDs installed)");
     out.println("  Logto           " + stack.logto().describe());
-    out.println("  Operator        in-process; privileged namespaces: "
-        + String.join(",", PRIVILEGED_NAMESPACES)
-        + " (so apps there may hold Logto's built-in \"Logto Management API access\" role)");
+    Set<String> privileged = options.privilegedNamespaces();
+    out.println("  Operator        in-process; privileged namespaces: " + (privileged.isEmpty()
+        ? "none (an object using Logto's own roles or API resources is Forbidden)"
+        : String.join(",", new TreeSet<>(privileged)) + " (objects there may use Logto's own"
+            + " roles and API resources, e.g. \"Logto Management API access\")"));
     options.logFile().ifPresent(file ->
         out.println("  Operator log    " + file + " (--verbose shows it here instead)"));
     out.println();
-  }
-
-  private void printSync(ExamplesFolder.SyncResult result) {
-    result.changes().stream()
-        .filter(c -> c.action() != ExamplesFolder.Action.UNCHANGED)
-        .forEach(c -> out.println("  " + c));
-    result.rejected().forEach(r -> out.println("  " + r.toString().replace("\n", "\n    ")));
-    result.errors().forEach(e -> err.println("sandbox: " + e));
-    out.flush();
   }
 
   private void printOutcome(Convergence.Outcome outcome, long start) {
@@ -227,45 +249,59 @@ public final class Sandbox {
     }
   }
 
-  /**
-   * Prints the table, and the first time the Secrets and the curl line; writes the summary file.
-   */
-  private void report(OperatorStack stack, List<ObjectState> states, List<Rejection> rejected,
-      boolean first) {
+  /** Prints the table, the Secrets and the curl line; writes the summary file. */
+  private void report(OperatorStack stack, List<ObjectState> states, List<Rejection> rejected) {
     KubernetesClient client = stack.kubernetes();
     List<SandboxSummary.SecretEntry> secrets = SandboxSummary.managedSecrets(client);
     out.println();
     SandboxReport.printTable(out, states);
-    if (first) {
-      out.println();
-      SandboxReport.printSecrets(out, secrets, client);
-      SandboxReport.curlCommand(client, secrets, stack.logto().connection(),
-              stack.logto().simulator().isPresent())
-          .ifPresent(curl -> {
-            out.println();
-            out.println("Get a token:");
-            curl.lines().forEach(line -> out.println("  " + line));
-          });
-    }
+    out.println();
+    SandboxReport.printSecrets(out, secrets, client);
+    SandboxReport.curlCommand(client, secrets, stack.logto().connection(),
+            stack.logto().simulator().isPresent())
+        .ifPresent(curl -> {
+          out.println();
+          out.println("Get a token:");
+          curl.lines().forEach(line -> out.println("  " + line));
+        });
     out.flush();
     writeSummary(SandboxSummary.of(states, rejected, secrets, stack.logto()));
   }
 
   /**
-   * Keeps the folder applied until stopped. Once the changes of a sync settle, prints one line per
-   * object whose state changed, then the table again.
+   * Keeps the folder applied until stopped. Prints each change and refusal as the sync meets it,
+   * and once the objects have settled, one line per object whose state changed; the table and the
+   * Secrets when the user presses Enter.
    */
   private void watch(OperatorStack stack, ExamplesFolder folder, Convergence convergence,
-      List<ObjectState> initial) throws InterruptedException {
-    Map<ObjectKey, String> shown = new HashMap<>();
-    initial.forEach(o -> shown.put(o.key(), SandboxReport.describe(o)));
+      WatchScreen screen) throws InterruptedException {
+    if (keyboard != null) {
+      Keyboard.listen(keyboard, line -> wakes.offer(
+          line.isBlank() || line.strip().equalsIgnoreCase("t") ? Wake.TABLE_ASKED
+              : Wake.OTHER_INPUT));
+    }
     out.println();
     out.println("Watching " + folder.dir() + " (every " + FOLDER_POLL.toSeconds()
-        + " s): changed files are applied, removed files deleted. Ctrl-C to stop.");
+        + " s): changed files are applied, removed files deleted."
+        + (keyboard != null ? " Enter prints the table and the Secrets." : "")
+        + " Ctrl-C to stop.");
     out.flush();
     long changedAt = 0;
     boolean pending = false;
-    while (!stop.await(FOLDER_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+    while (stop.getCount() > 0) {
+      Wake wake = wakes.poll(FOLDER_POLL.toMillis(), TimeUnit.MILLISECONDS);
+      if (stop.getCount() == 0) {
+        break;
+      }
+      if (wake == Wake.TABLE_ASKED) {
+        List<ObjectState> states = convergence.observe(folder.objects());
+        report(stack, states, folder.rejected());
+        screen.stillRefused(folder.rejected());
+        screen.shown(states);
+      } else if (wake == Wake.OTHER_INPUT) {
+        out.println("  Enter (or t, Enter) prints the table and the Secrets; Ctrl-C stops.");
+        out.flush();
+      }
       ExamplesFolder.SyncResult result;
       try {
         result = folder.sync();
@@ -273,7 +309,7 @@ public final class Sandbox {
         err.println("sandbox: " + e.getMessage());
         continue;
       }
-      printSync(result);
+      screen.sync(result);
       if (result.changedAnything() || !result.rejected().isEmpty()) {
         pending = true;
         changedAt = System.nanoTime();
@@ -282,14 +318,9 @@ public final class Sandbox {
         List<ObjectState> states = convergence.observe(folder.objects());
         boolean settled = states.stream().allMatch(ObjectState::isSettled);
         if (settled || System.nanoTime() - changedAt > options.timeout().toNanos()) {
-          out.println();
-          for (ObjectState state : states) {
-            String now = SandboxReport.describe(state);
-            if (!now.equals(shown.put(state.key(), now))) {
-              out.println("  " + state.key() + ": " + now);
-            }
-          }
-          report(stack, states, folder.rejected(), false);
+          screen.settled(states);
+          writeSummary(SandboxSummary.of(states, folder.rejected(),
+              SandboxSummary.managedSecrets(stack.kubernetes()), stack.logto()));
           pending = false;
         }
       }

@@ -64,6 +64,19 @@ class SandboxScreenTest {
     assertThat(run.screen()).doesNotContain("unexpected");
   }
 
+  /** --privileged-namespaces: the privilege guard tried without a cluster. */
+  @Test
+  void withNoPrivilegedNamespaceTheAppHoldingLogtosBuiltInRoleIsForbidden() throws Exception {
+    Run run = sandbox("--log-file", temp.resolve("operator.log").toString(),
+        "--privileged-namespaces=");
+
+    assertThat(run.exitCode()).as(run.screen()).isEqualTo(1);
+    assertThat(run.screen()).contains("privileged namespaces: none",
+        "1 of 4 objects cannot become Ready")
+        .containsPattern("LogtoM2MApp +default/tenant-admin +False +Forbidden")
+        .containsPattern("LogtoM2MApp +default/order-stats +True +Synced");
+  }
+
   record Run(int exitCode, String screen) {}
 
   /** Runs the sandbox command as the jar's main does, with everything printed captured. */

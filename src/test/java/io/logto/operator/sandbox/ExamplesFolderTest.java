@@ -171,8 +171,9 @@ class ExamplesFolderTest {
     assertThat(result.rejected()).singleElement().satisfies(r -> {
       assertThat(r.file()).isEqualTo(broken.toString());
       assertThat(r.kind()).isNull();
-      assertThat(r.message()).startsWith("not valid YAML: ")
-          .endsWith("(its objects stay as last applied)");
+      assertThat(r.message()).isEqualTo(broken + ":9:7: not valid YAML: expected ',' or ']',"
+          + " but got : (while parsing a flow sequence started at 8:11) (its objects stay as last"
+          + " applied)");
     });
     assertThat(shop()).isNotNull();
     assertThat(folder.objects()).extracting(ObjectKey::name)
@@ -185,6 +186,85 @@ class ExamplesFolderTest {
       k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName(name).delete();
     }
     k8s.resources(LogtoRole.class).inNamespace("team-a").withName("reader").delete();
+  }
+
+  @Test
+  void aDocumentWithAValueOfTheWrongTypeIsRefusedAloneNamingWhere() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, API + """
+        ---
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata: shop-two
+        ---
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: shop-three
+          labels: [team-a]
+        """);
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(actions(result)).containsExactly("CREATED LogtoApiResource shop");
+    assertThat(result.rejected()).extracting(Rejection::message).containsExactly(
+        "error validating data: metadata: expected a mapping",
+        "error validating data: metadata.labels: expected a mapping");
+    k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
+  }
+
+  @Test
+  void aYamlErrorNamesTheFileAsGivenWithItsLineAndColumn() throws Exception {
+    Path relative = Path.of("").toAbsolutePath().relativize(dir);
+    Path file = relative.resolve("roles.yaml");
+    // Line 12 starts a list where spec's mapping goes on.
+    Files.writeString(file, ROLE + "  - stray\n");
+    ExamplesFolder folder = new ExamplesFolder(relative, k8s);
+
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(result.rejected()).singleElement().satisfies(r -> {
+      assertThat(r.file()).isEqualTo(file.toString()).doesNotStartWith("/");
+      assertThat(r.message()).startsWith(file + ":12:3: not valid YAML: ");
+      assertThat(r.toString()).startsWith("refused " + file + ":12:3: not valid YAML: ");
+    });
+  }
+
+  @Test
+  void aBrokenFileIsReportedOnceWhileItStaysBrokenAndOnceWhenFixed() throws Exception {
+    Path file = dir.resolve("shop.yaml");
+    Files.writeString(file, API);
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+    folder.sync();
+    String broken = API.replace("  scopes:", "  scopes: [unclosed\n  more:");
+
+    Files.writeString(file, broken);
+    assertThat(folder.sync().rejected()).singleElement().extracting(Rejection::message)
+        .asString().startsWith(file + ":9:7: ");
+    // Polls, a save of the same text, and an edit that leaves the same error say nothing new.
+    assertThat(folder.sync().rejected()).isEmpty();
+    Files.writeString(file, broken);
+    assertThat(folder.sync().rejected()).isEmpty();
+    Files.writeString(file, broken + "# still broken\n");
+    assertThat(folder.sync().rejected()).isEmpty();
+    assertThat(folder.rejected()).singleElement().extracting(Rejection::message)
+        .asString().startsWith(file + ":9:7: ");
+
+    Files.writeString(file, API.replace("  scopes:", "  scopes: [unclosed"));
+    assertThat(folder.sync().rejected()).singleElement().extracting(Rejection::message)
+        .asString().startsWith(file + ":9:11: ");
+
+    Files.writeString(file, API);
+    ExamplesFolder.SyncResult fixed = folder.sync();
+    assertThat(fixed.repaired()).containsExactly(file);
+    assertThat(fixed.rejected()).isEmpty();
+    assertThat(fixed.changedAnything()).isFalse();
+    assertThat(folder.rejected()).isEmpty();
+    ExamplesFolder.SyncResult after = folder.sync();
+    assertThat(after.repaired()).isEmpty();
+    assertThat(after.rejected()).isEmpty();
+    k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
   }
 
   @Test

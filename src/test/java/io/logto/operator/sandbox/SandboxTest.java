@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -21,10 +24,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.logto.operator.simulator.LogtoSimulator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,12 +45,35 @@ class SandboxTest {
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+  /** Reads of the keyboard given to --once runs: there should be none. */
+  private final AtomicInteger keyboardReads = new AtomicInteger();
 
   private Sandbox sandbox(Path examples, Duration timeout, double failureRate) {
     return new Sandbox(
         new Sandbox.Options(examples, true, timeout, Optional.of(temp.resolve("summary.json")),
-            Duration.ZERO, failureRate, Optional.empty(), Optional.empty()),
+            Duration.ZERO, failureRate, Optional.empty(), Optional.empty(),
+            Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
+        new PrintWriter(out, true), new PrintWriter(err, true))
+        .tableOnEnter(new InputStream() {
+          @Override
+          public int read() {
+            keyboardReads.incrementAndGet();
+            return -1;
+          }
+        });
+  }
+
+  private Sandbox watching(Path examples) {
+    return new Sandbox(
+        new Sandbox.Options(examples, false, Duration.ofSeconds(30),
+            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.empty(),
+            Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
         new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @AfterEach
+  void onceReadsNoKeyboard() {
+    assertThat(keyboardReads).hasValue(0);
   }
 
   private JsonNode summary() throws IOException {
@@ -244,7 +272,7 @@ class SandboxTest {
     Sandbox sandbox = new Sandbox(
         new Sandbox.Options(dir, false, Duration.ofSeconds(30),
             Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.empty(),
-            Optional.empty()),
+            Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
         new PrintWriter(out, true), new PrintWriter(err, true))
         .onConverged(stack -> {
           client.set(stack.kubernetes());
@@ -286,6 +314,81 @@ class SandboxTest {
   }
 
   @Test
+  void inWatchModeABrokenFileIsReportedOnceAChangeShowsTheStatesChangedAndEnterTheTable()
+      throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("screen"));
+    Path shop = dir.resolve("shop.yaml");
+    String api = """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: shop
+        spec:
+          indicator: https://shop.example
+          scopes:
+            - name: read
+        """;
+    Files.writeString(shop, api);
+    PipedOutputStream typing = new PipedOutputStream();
+    java.util.concurrent.CountDownLatch converged = new java.util.concurrent.CountDownLatch(1);
+    Sandbox sandbox = watching(dir).tableOnEnter(new PipedInputStream(typing))
+        .onConverged(stack -> converged.countDown());
+    Thread running = new Thread(() -> {
+      try {
+        sandbox.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    running.start();
+    try {
+      assertThat(converged.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString())
+          .isTrue();
+      int mark = out.toString().length();
+      String refused = "refused " + shop + ":8:7: not valid YAML: ";
+
+      String broken = api.replace("  scopes:", "  scopes: [unclosed\n  more:");
+      Files.writeString(shop, broken);
+      awaitScreen(mark, refused);
+      Files.writeString(shop, broken + "# the same error\n");
+      Thread.sleep(5_000); // two more looks at the folder
+      assertThat(count(since(mark), "refused ")).as(since(mark)).isEqualTo(1);
+
+      Files.writeString(shop, api);
+      awaitScreen(mark, "fixed " + shop + " (valid YAML again)");
+
+      Files.writeString(dir.resolve("reader.yaml"), """
+          apiVersion: m2m.logto.io/v1alpha1
+          kind: LogtoRole
+          metadata:
+            name: reader
+          spec:
+            description: Reads
+            permissions:
+              - resourceRef:
+                  name: nope
+                scopes: [read]
+          """);
+      awaitScreen(mark, "  LogtoRole default/reader: not Ready: WaitingForDependency:"
+          + " LogtoApiResource default/nope does not exist\n");
+      assertThat(since(mark)).contains("  created LogtoRole default/reader (reader.yaml)")
+          .doesNotContain("KIND ", "Secrets written", "LogtoApiResource default/shop:");
+      assertThat(count(since(mark), "refused ")).isEqualTo(1);
+      assertThat(count(since(mark), "fixed ")).isEqualTo(1);
+
+      typing.write('\n');
+      typing.flush();
+      awaitScreen(mark, "Secrets written: none");
+      assertThat(since(mark)).containsPattern("LogtoRole +default/reader +False");
+    } finally {
+      // The keyboard is still open: its reader must not hold the sandbox up.
+      sandbox.stop();
+      assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
+      typing.close();
+    }
+  }
+
+  @Test
   void convergesWhenLogtoFailsAFifthOfItsCalls() throws Exception {
     int code = sandbox(EXAMPLES, Duration.ofSeconds(60), 0.2).run();
 
@@ -303,7 +406,7 @@ class SandboxTest {
       int code = new Sandbox(
           new Sandbox.Options(EXAMPLES, true, Duration.ofSeconds(60),
               Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote),
-              Optional.empty()),
+              Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
           new PrintWriter(out, true), new PrintWriter(err, true))
           .onConverged(stack -> appsWhileRunning.set((long) logto.applicationCount()))
           .run();
@@ -338,6 +441,19 @@ class SandboxTest {
   }
 
   // Helpers
+
+  private String since(int mark) {
+    return out.toString().substring(mark);
+  }
+
+  private void awaitScreen(int mark, String text) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(since(mark)).contains(text));
+  }
+
+  private static int count(String text, String part) {
+    return text.split(Pattern.quote(part), -1).length - 1;
+  }
 
   private static int exampleObjectCount() throws IOException {
     int count = 0;

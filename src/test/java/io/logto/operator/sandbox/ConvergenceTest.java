@@ -1,0 +1,68 @@
+package io.logto.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the sandbox weighs an object that waits for another, and the message it then shows. */
+class ConvergenceTest {
+
+  private static final ObjectKey API = new ObjectKey("LogtoApiResource", "default", "nsapi");
+  private static final ObjectKey ROLE = new ObjectKey("LogtoRole", "default", "reader");
+
+  private static ObjectState waiting(String message) {
+    return new ObjectState(ROLE, null, List.of(), ObjectState.Settle.PENDING,
+        "WaitingForDependency", message, List.of(API));
+  }
+
+  private static ObjectState weighed(ObjectState... states) {
+    Map<ObjectKey, ObjectState> all = new HashMap<>();
+    for (ObjectState state : states) {
+      all.put(state.key(), state);
+    }
+    Convergence.weighDependencies(all);
+    return all.get(ROLE);
+  }
+
+  @Test
+  void aMissingReferenceTheOperatorNamesIsSaidOnce() {
+    ObjectState role = weighed(waiting("LogtoApiResource default/nsapi does not exist"));
+
+    assertThat(role.settle()).isEqualTo(ObjectState.Settle.BLOCKED);
+    assertThat(role.message()).isEqualTo("LogtoApiResource default/nsapi does not exist");
+  }
+
+  @Test
+  void aMissingReferenceTheOperatorHasNotSeenYetIsAdded() {
+    ObjectState role = weighed(waiting("not reconciled yet"));
+
+    assertThat(role.message())
+        .isEqualTo("not reconciled yet; LogtoApiResource default/nsapi does not exist");
+  }
+
+  @Test
+  void aFailedReferenceAddsWhyItWillNotBecomeReadyWithoutNamingItAgain() {
+    ObjectState api = new ObjectState(API, null, List.of(), ObjectState.Settle.FAILED,
+        "InvalidSpec", "spec.scopes[1]: duplicate scope name", List.of());
+
+    ObjectState role = weighed(api, waiting("LogtoApiResource default/nsapi is not ready"));
+
+    assertThat(role.settle()).isEqualTo(ObjectState.Settle.BLOCKED);
+    assertThat(role.message()).isEqualTo(
+        "LogtoApiResource default/nsapi is not ready; it cannot become Ready (InvalidSpec)");
+  }
+
+  @Test
+  void aReadyReferenceLeavesTheWaitPending() {
+    ObjectState api = new ObjectState(API, "r1", List.of(), ObjectState.Settle.READY, "Synced",
+        "in sync", List.of());
+
+    ObjectState role = weighed(api, waiting("LogtoApiResource default/nsapi is not ready"));
+
+    assertThat(role.settle()).isEqualTo(ObjectState.Settle.PENDING);
+    assertThat(role.message()).isEqualTo("LogtoApiResource default/nsapi is not ready");
+  }
+}
