@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
     })
 public final class SandboxCommand implements Callable<Integer> {
 
+  /** Each tenant is a simulator in this process: a bound on what a typo could start. */
+  static final int MAX_TENANTS = 10;
+
   @Spec CommandSpec spec;
 
   @Mixin LoggingOptions logging;
@@ -67,6 +70,13 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Simulator: share (0 to 1) of Management API calls answered 503"
           + " (default: ${DEFAULT-VALUE}).")
   double failRate;
+
+  @Option(names = "--tenants", paramLabel = "N", defaultValue = "1",
+      description = "Simulated Logto tenants, 1 to " + MAX_TENANTS + " (default:"
+          + " ${DEFAULT-VALUE}). Tenant 1 is the operator's own connection; tenant k is the"
+          + " ClusterLogtoConnection tenant-k, which objects name in spec.connectionRef. Try"
+          + " --tenants 2 --examples examples/two-tenants.")
+  int tenants;
 
   @Mixin RealLogtoOptions realLogto;
 
@@ -130,14 +140,24 @@ public final class SandboxCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--logto-fail-rate must be at least 0 and below 1");
     }
+    if (tenants < 1 || tenants > MAX_TENANTS) {
+      throw new ParameterException(spec.commandLine(),
+          "--tenants must be 1 to " + MAX_TENANTS + ", got " + tenants);
+    }
     Optional<RemoteLogto> remote = realLogto.remote(spec.commandLine());
     if (remote.isPresent() && (latencyMs != 0 || failRate != 0)) {
       throw new ParameterException(spec.commandLine(),
           "--logto-latency-ms and --logto-fail-rate apply to the simulator only");
     }
+    if (remote.isPresent() && tenants > 1) {
+      throw new ParameterException(spec.commandLine(), "--tenants " + tenants + " starts"
+          + " simulated tenants: it cannot be used with --logto-endpoint (a real Logto is one"
+          + " tenant, the operator's own connection)");
+    }
     Optional<Path> log = verbose ? Optional.empty() : Optional.of(logFile != null ? logFile
         : Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-sandbox.log"));
     return new Sandbox.Options(examples, once, Duration.ofSeconds(timeoutSeconds),
-        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote, log);
+        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, tenants, remote,
+        log);
   }
 }

@@ -44,7 +44,7 @@ class SandboxTest {
   private Sandbox sandbox(Path examples, Duration timeout, double failureRate) {
     return new Sandbox(
         new Sandbox.Options(examples, true, timeout, Optional.of(temp.resolve("summary.json")),
-            Duration.ZERO, failureRate, Optional.empty(), Optional.empty()),
+            Duration.ZERO, failureRate, 1, Optional.empty(), Optional.empty()),
         new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
@@ -243,7 +243,7 @@ class SandboxTest {
     AtomicReference<io.fabric8.kubernetes.client.KubernetesClient> client = new AtomicReference<>();
     Sandbox sandbox = new Sandbox(
         new Sandbox.Options(dir, false, Duration.ofSeconds(30),
-            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.empty(),
+            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.empty(),
             Optional.empty()),
         new PrintWriter(out, true), new PrintWriter(err, true))
         .onConverged(stack -> {
@@ -302,7 +302,7 @@ class SandboxTest {
       AtomicReference<Long> appsWhileRunning = new AtomicReference<>();
       int code = new Sandbox(
           new Sandbox.Options(EXAMPLES, true, Duration.ofSeconds(60),
-              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote),
+              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.of(remote),
               Optional.empty()),
           new PrintWriter(out, true), new PrintWriter(err, true))
           .onConverged(stack -> appsWhileRunning.set((long) logto.applicationCount()))
