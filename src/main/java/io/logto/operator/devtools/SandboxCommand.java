@@ -59,7 +59,8 @@ public final class SandboxCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Option(names = "--summary-file", paramLabel = "FILE",
-      description = "Write a JSON summary (objects, Secrets with plain values, Logto counts).")
+      description = "Write a JSON summary (objects and their connection, Secrets with plain"
+          + " values, Logto counts, connections).")
   Path summaryFile;
 
   @Option(names = "--logto-latency-ms", paramLabel = "N", defaultValue = "0",

@@ -2,6 +2,7 @@ package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.logto.operator.connection.ConnectionKey;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.AppRoleAssignment;
 import io.logto.operator.crd.app.LogtoM2MApp;
@@ -23,12 +24,11 @@ import java.util.Optional;
  * @param settle READY, FAILED (a permanent failure: waiting will not help), BLOCKED (waiting for an
  *     object that failed or does not exist), PENDING (still converging) or MISSING
  * @param references the objects of this operator it waits for (same namespace)
- * @param connection the Logto connection it is reconciled through, as {@link #connectionLabel}
- *     names it
+ * @param connectionRef the Logto connection it is reconciled through; null for the operator's own
  */
 public record ObjectState(
     ObjectKey key,
-    String connection,
+    ConnectionRef connectionRef,
     String logtoId,
     List<Condition> conditions,
     Settle settle,
@@ -57,7 +57,7 @@ public record ObjectState(
   }
 
   public static ObjectState missing(ObjectKey key) {
-    return new ObjectState(key, OWN_CONNECTION, null, List.of(), Settle.MISSING, "NotFound",
+    return new ObjectState(key, null, null, List.of(), Settle.MISSING, "NotFound",
         "the object does not exist in the Kubernetes API", List.of());
   }
 
@@ -88,13 +88,28 @@ public record ObjectState(
     String message = ready.map(Condition::getMessage).orElse("not reconciled yet");
     ConnectionRef ref = resource.getSpec() instanceof WithConnection spec
         ? spec.getConnectionRef() : null;
-    return new ObjectState(key, connectionLabel(ref), logtoId(resource), conditions, settle,
-        reason, message, references(resource));
+    return new ObjectState(key, ref, logtoId(resource), conditions, settle, reason, message,
+        references(resource));
   }
 
   public ObjectState withSettle(Settle newSettle, String newMessage) {
-    return new ObjectState(key, connection, logtoId, conditions, newSettle, reason, newMessage,
+    return new ObjectState(key, connectionRef, logtoId, conditions, newSettle, reason, newMessage,
         references);
+  }
+
+  /** The connection as {@link #connectionLabel} names it. */
+  public String connection() {
+    return connectionLabel(connectionRef);
+  }
+
+  /** The connection it names, if any (a LogtoConnection is in the object's namespace). */
+  public Optional<ConnectionKey> connectionKey() {
+    if (connectionRef == null || connectionRef.getKind() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(connectionRef.getKind() == ConnectionRef.Kind.ClusterLogtoConnection
+        ? ConnectionKey.cluster(connectionRef.getName())
+        : ConnectionKey.namespaced(key.namespace(), connectionRef.getName()));
   }
 
   public boolean isReady() {

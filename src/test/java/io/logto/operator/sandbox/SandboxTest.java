@@ -191,6 +191,28 @@ class SandboxTest {
         .isEqualTo(curls.get(1).group(1));
   }
 
+  /** The folder cannot make a connection: waiting for one that does not exist is settled. */
+  @Test
+  void withOneTenantTheObjectsOfTenant2SettleAtOnceSayingHowToGetIt() throws Exception {
+    long start = System.nanoTime();
+    int code = sandbox(TWO_TENANTS, true, Duration.ofSeconds(60), 0, 1).run();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(code).isEqualTo(Sandbox.NOT_READY);
+    assertThat(took).isLessThan(Duration.ofSeconds(25));
+    JsonNode objects = summary().get("objects");
+    for (String name : List.of("billing-api", "invoice-reader", "invoice-export")) {
+      assertThat(readyReason(find(objects, name))).isEqualTo("WaitingForDependency");
+    }
+    for (String name : List.of("inventory-api", "inventory-reader", "stock-report")) {
+      assertThat(readyReason(find(objects, name))).isEqualTo("Synced");
+    }
+    assertThat(summary().get("connections")).hasSize(1);
+    assertThat(out.toString()).contains("cannot become Ready", "ClusterLogtoConnection tenant-2"
+        + " does not exist (the sandbox makes the ClusterLogtoConnections tenant-2 to tenant-N"
+        + " with --tenants N)");
+  }
+
   /** In watch mode, a namespace new to the folder is allowed by the sandbox's connections. */
   @Test
   void inWatchModeObjectsOfANewNamespaceLandInTheSecondTenant() throws Exception {
