@@ -9,16 +9,17 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.reconciler.common.ManagedLabels;
 import io.logto.operator.sandbox.ObjectState;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * Follows N apps by watching them and their Secrets: when each was created, when its Secret first
  * existed, when it was first Ready. Kept in flat arrays, so that following thousands of apps costs
- * a few bytes each.
+ * a few bytes each. Figures are for all apps or for those an {@link IntPredicate} picks by index
+ * (the apps of one connection).
  */
 final class AppProgress implements AutoCloseable {
 
@@ -26,7 +27,8 @@ final class AppProgress implements AutoCloseable {
   private final int apps;
   private final AtomicLongArray createdAt;
   private final AtomicLongArray secretAt;
-  private final AtomicIntegerArray ready;
+  /** When each app was first Ready (System.nanoTime()); 0 until then. */
+  private final AtomicLongArray readyAt;
   private final AtomicInteger readyCount = new AtomicInteger();
   private final AtomicInteger secretCount = new AtomicInteger();
   private final AtomicLong lastChange = new AtomicLong(System.nanoTime());
@@ -38,7 +40,7 @@ final class AppProgress implements AutoCloseable {
     this.apps = apps;
     this.createdAt = new AtomicLongArray(apps);
     this.secretAt = new AtomicLongArray(apps);
-    this.ready = new AtomicIntegerArray(apps);
+    this.readyAt = new AtomicLongArray(apps);
   }
 
   static String appName(String prefix, int index) {
@@ -90,7 +92,7 @@ final class AppProgress implements AutoCloseable {
 
   private void observeApp(LogtoM2MApp app, long now) {
     int index = indexOf(app.getMetadata().getName());
-    if (index >= 0 && ObjectState.of(app).isReady() && ready.compareAndSet(index, 0, 1)) {
+    if (index >= 0 && ObjectState.of(app).isReady() && readyAt.compareAndSet(index, 0, now)) {
       readyCount.incrementAndGet();
       lastChange.set(now);
     }
@@ -141,12 +143,22 @@ final class AppProgress implements AutoCloseable {
 
   /** Milliseconds from each app's create to its Secret, sorted. */
   double[] applyToSecretMillis() {
-    double[] millis = new double[apps];
-    for (int i = 0; i < apps; i++) {
-      millis[i] = (secretAt.get(i) - createdAt.get(i)) / 1e6;
-    }
-    Arrays.sort(millis);
-    return millis;
+    return applyToSecretMillis(i -> true);
+  }
+
+  /** As {@link #applyToSecretMillis()}, for the apps {@code member} picks. */
+  double[] applyToSecretMillis(IntPredicate member) {
+    return IntStream.range(0, apps).filter(member)
+        .mapToDouble(i -> (secretAt.get(i) - createdAt.get(i)) / 1e6)
+        .sorted()
+        .toArray();
+  }
+
+  /** When the last of the apps {@code member} picks was both Ready and with its Secret. */
+  long lastSettledNanos(IntPredicate member) {
+    return IntStream.range(0, apps).filter(member)
+        .mapToLong(i -> Math.max(readyAt.get(i), secretAt.get(i)))
+        .max().orElse(0);
   }
 
   /** Nearest-rank percentile of sorted values. */

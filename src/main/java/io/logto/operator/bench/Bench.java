@@ -9,6 +9,7 @@ import io.logto.operator.crd.apiresource.LogtoApiResourceSpec;
 import io.logto.operator.crd.app.AppRoleAssignment;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.LogtoM2MAppSpec;
+import io.logto.operator.crd.common.ConnectionRef;
 import io.logto.operator.crd.common.LocalObjectReference;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.crd.role.LogtoRoleSpec;
@@ -17,8 +18,10 @@ import io.logto.operator.logto.LogtoClientOptions;
 import io.logto.operator.logto.LogtoException;
 import io.logto.operator.sandbox.CallCounts;
 import io.logto.operator.sandbox.Convergence;
+import io.logto.operator.sandbox.ExtraTenants;
 import io.logto.operator.sandbox.LogtoTarget;
 import io.logto.operator.sandbox.ObjectKey;
+import io.logto.operator.sandbox.ObjectState;
 import io.logto.operator.sandbox.OperatorStack;
 import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.SimulatedLogto;
@@ -36,11 +39,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Measures the operator at scale: shared API resources and roles, then N apps created at once;
  * the time until each app's Secret exists, the Logto calls per app, one full resync with nothing
- * changed, and the heap with everything converged.
+ * changed, and the heap with everything converged. With K connections the apps are spread
+ * round-robin over K tenants: the operator's own and K - 1 simulators reached through
+ * ClusterLogtoConnections, each with shared API resources and roles of its own (references do not
+ * cross connections); the figures are then given per connection as well.
  */
 public final class Bench {
 
@@ -48,9 +55,10 @@ public final class Bench {
    * @param apps how many LogtoM2MApps to create
    * @param latency simulator only: added to each Logto call
    * @param rolesPerApp roles each app holds, chosen round-robin
-   * @param resources shared API resources (roles hold scopes of one each)
+   * @param resources shared API resources (roles hold scopes of one each), per connection
    * @param createThreads threads creating the custom resources
    * @param timeout bound on each wait
+   * @param connections tenants the apps are spread over; more than one only with the simulator
    * @param remote a real Logto instead of the simulator
    */
   public record Options(
@@ -60,10 +68,39 @@ public final class Bench {
       int resources,
       int createThreads,
       Duration timeout,
+      int connections,
       Optional<RemoteLogto> remote) {
+
+    public Options {
+      if (connections < 1 || connections > apps) {
+        throw new IllegalArgumentException("connections must be 1 to the number of apps, got "
+            + connections);
+      }
+      if (connections > 1 && remote.isPresent()) {
+        throw new IllegalArgumentException("several connections are simulated tenants: a real"
+            + " Logto is one");
+      }
+    }
 
     public int roles() {
       return Math.max(10, rolesPerApp);
+    }
+  }
+
+  /**
+   * One connection of the run and its tenant.
+   *
+   * @param index 0 for the operator's own, k - 1 for tenant k
+   * @param ref null for the operator's own
+   * @param tag in the names of its shared objects: empty for the operator's own (the names of a
+   *     run with one connection), {@code t2-} for tenant 2
+   */
+  private record Connection(int index, String label, ConnectionRef ref, LogtoTarget logto,
+      String tag) {
+
+    /** Whether app {@code i} is on this connection, of {@code count}. */
+    boolean has(int app, int count) {
+      return app % count == index;
     }
   }
 
@@ -76,6 +113,7 @@ public final class Bench {
   private final Options options;
   private final PrintWriter progress;
   private final String run = HexFormat.of().formatHex(randomBytes(4));
+  private List<Connection> connections = List.of();
 
   public Bench(Options options, PrintWriter progress) {
     this.options = options;
@@ -90,8 +128,11 @@ public final class Bench {
       if (target.simulator().isEmpty()) {
         checkLogto(stack);
       }
+      ExtraTenants extra = options.connections() == 1 ? ExtraTenants.none()
+          : stack.startExtraTenants(options.connections() - 1, options.latency(), 0);
       stack.startOperator(Set.of(), Duration.ZERO);
       KubernetesClient k8s = stack.kubernetes();
+      connections = connect(k8s, target, extra);
       try {
         return measure(stack, k8s, target);
       } finally {
@@ -102,15 +143,40 @@ public final class Bench {
     }
   }
 
+  /** The operator's own connection, and one ClusterLogtoConnection per extra tenant. */
+  private List<Connection> connect(KubernetesClient k8s, LogtoTarget own, ExtraTenants extra)
+      throws InterruptedException {
+    List<Connection> all = new ArrayList<>();
+    all.add(new Connection(0, ObjectState.OWN_CONNECTION, null, own, ""));
+    if (extra.isEmpty()) {
+      return all;
+    }
+    extra.connect(k8s, OperatorStack.OPERATOR_NAMESPACE, Set.of(NAMESPACE));
+    if (!extra.awaitConnected(k8s, options.timeout())) {
+      throw new IllegalStateException("the connections did not become Connected: "
+          + extra.observe(k8s).stream().filter(t -> !t.connected())
+              .map(t -> t.tenant().label() + " " + t.reason() + ": " + t.message()).toList());
+    }
+    for (ExtraTenants.Tenant tenant : extra.tenants()) {
+      all.add(new Connection(tenant.number() - 1, tenant.label(), tenant.ref(), tenant.logto(),
+          "t" + tenant.number() + "-"));
+    }
+    return all;
+  }
+
   private BenchResult measure(OperatorStack stack, KubernetesClient k8s, LogtoTarget logto)
       throws InterruptedException {
-    say("bench %s: %d apps, %d roles per app, %d roles over %d API resources, Logto %s", run,
+    int k = connections.size();
+    say("bench %s: %d apps, %d roles per app, %d roles over %d API resources, Logto %s%s", run,
         options.apps(), options.rolesPerApp(), options.roles(), options.resources(),
-        logto.describe());
+        logto.describe(), k == 1 ? "" : "; apps round-robin over " + k + " connections: "
+            + String.join(", ", connections.stream().map(Connection::label).toList()));
     long sharedStart = System.nanoTime();
     List<ObjectKey> shared = new ArrayList<>();
-    createAll(k8s, options.resources(), i -> apiResource(i), shared);
-    createAll(k8s, options.roles(), i -> role(i), shared);
+    for (Connection connection : connections) {
+      createAll(k8s, options.resources(), i -> apiResource(connection, i), shared);
+      createAll(k8s, options.roles(), j -> role(connection, j), shared);
+    }
     Convergence.Outcome sharedOutcome = new Convergence(k8s).await(shared, options.timeout(),
         Duration.ofMillis(100), () -> false, s -> {});
     if (!sharedOutcome.allReady()) {
@@ -118,14 +184,16 @@ public final class Bench {
           + sharedOutcome.notReady().stream().map(o -> o.key() + " " + o.reason() + ": "
               + o.message()).toList());
     }
-    say("%d API resources and %d roles Ready in %.1f s", options.resources(), options.roles(),
-        (System.nanoTime() - sharedStart) / 1e9);
+    say("%d API resources and %d roles Ready in %.1f s", options.resources() * k,
+        options.roles() * k, (System.nanoTime() - sharedStart) / 1e9);
 
-    awaitQuiet(logto, QUIET);
-    CallCounts beforeApps = logto.counts();
+    awaitQuiet(QUIET);
+    List<CallCounts> beforeApps = counts();
     long start;
     long end;
     double[] applyToSecret;
+    long[] connectionEnds = new long[k];
+    List<double[]> connectionApplyToSecret = new ArrayList<>();
     try (AppProgress apps = new AppProgress(APP_PREFIX, options.apps())) {
       apps.watch(k8s, NAMESPACE);
       start = System.nanoTime();
@@ -134,32 +202,95 @@ public final class Bench {
       awaitApps(k8s, apps, start);
       end = apps.lastChangeNanos();
       applyToSecret = apps.applyToSecretMillis();
+      for (Connection connection : connections) {
+        connectionEnds[connection.index()] =
+            apps.lastSettledNanos(i -> connection.has(i, k));
+        connectionApplyToSecret.add(apps.applyToSecretMillis(i -> connection.has(i, k)));
+      }
     }
     say("all %d apps Ready with their Secrets in %.1f s", options.apps(), (end - start) / 1e9);
-    awaitQuiet(logto, QUIET);
-    CallCounts appCalls = logto.counts().minus(beforeApps);
+    awaitQuiet(QUIET);
+    List<CallCounts> appCalls = minus(counts(), beforeApps);
 
-    CallCounts beforeResync = logto.counts();
+    List<CallCounts> beforeResync = counts();
     var report = stack.operator().resyncNow();
-    awaitQuiet(logto, Duration.ofSeconds(1));
-    CallCounts resync = logto.counts().minus(beforeResync);
-    say("resync: %s; %d calls to /api", report, resync.managementCalls("/api", false));
+    awaitQuiet(Duration.ofSeconds(1));
+    List<CallCounts> resync = minus(counts(), beforeResync);
+    CallCounts resyncTotal = sum(resync);
+    say("resync: %s; %d calls to /api", report, resyncTotal.managementCalls("/api", false));
+
+    List<CallCounts> whole = counts();
+    List<BenchResult.PerConnection> perConnection = null;
+    if (k > 1) {
+      perConnection = new ArrayList<>();
+      for (Connection connection : connections) {
+        int c = connection.index();
+        int n = (int) IntStream.range(0, options.apps()).filter(i -> connection.has(i, k))
+            .count();
+        double[] millis = connectionApplyToSecret.get(c);
+        BenchResult.PerConnection figures = new BenchResult.PerConnection(connection.label(), n,
+            BenchResult.round((connectionEnds[c] - start) / 1e9, 2),
+            BenchResult.round(AppProgress.percentile(millis, 0.50), 1),
+            BenchResult.round(AppProgress.percentile(millis, 0.95), 1),
+            perApp(appCalls.get(c).managementCalls("/api/applications", false), n),
+            perApp(appCalls.get(c).managementCalls("/api/applications", true), n),
+            perApp(appCalls.get(c).otherTokenRequests(), n),
+            whole.get(c).operatorTokenRequests(),
+            resyncReads(resync.get(c)),
+            resyncWrites(resync.get(c)));
+        perConnection.add(figures);
+        say("%s: %d apps Ready with their Secrets %.1f s after the first create (apply→Secret p50"
+            + " %.0f ms, p95 %.0f ms); %.1f Logto calls per app (%.1f writes); resync %d reads,"
+            + " %d writes", figures.connection(), n, figures.convergeSeconds(),
+            figures.p50ApplyToSecretMs(), figures.p95ApplyToSecretMs(),
+            figures.managementCallsPerApp(), figures.managementWriteCallsPerApp(),
+            figures.resyncReadCalls(), figures.resyncWriteCalls());
+      }
+    }
 
     double heap = usedHeapMb();
     int n = options.apps();
+    CallCounts allAppCalls = sum(appCalls);
     return new BenchResult(
         n,
         options.latency().toMillis(),
         BenchResult.round((end - start) / 1e9, 2),
         BenchResult.round(AppProgress.percentile(applyToSecret, 0.50), 1),
         BenchResult.round(AppProgress.percentile(applyToSecret, 0.95), 1),
-        BenchResult.round((double) appCalls.managementCalls("/api/applications", false) / n, 3),
-        BenchResult.round((double) appCalls.managementCalls("/api/applications", true) / n, 3),
-        BenchResult.round((double) appCalls.otherTokenRequests() / n, 3),
-        logto.counts().operatorTokenRequests(),
-        resync.count((method, path) -> path.startsWith("/api") && "GET".equals(method)),
-        resync.count((method, path) -> path.startsWith("/api") && !"GET".equals(method)),
-        BenchResult.round(heap, 1));
+        perApp(allAppCalls.managementCalls("/api/applications", false), n),
+        perApp(allAppCalls.managementCalls("/api/applications", true), n),
+        perApp(allAppCalls.otherTokenRequests(), n),
+        sum(whole).operatorTokenRequests(),
+        resyncReads(resyncTotal),
+        resyncWrites(resyncTotal),
+        BenchResult.round(heap, 1),
+        perConnection);
+  }
+
+  private static double perApp(long calls, int apps) {
+    return BenchResult.round((double) calls / apps, 3);
+  }
+
+  private static long resyncReads(CallCounts resync) {
+    return resync.count((method, path) -> path.startsWith("/api") && "GET".equals(method));
+  }
+
+  private static long resyncWrites(CallCounts resync) {
+    return resync.count((method, path) -> path.startsWith("/api") && !"GET".equals(method));
+  }
+
+  /** Each connection's tenant's calls so far, in connection order. */
+  private List<CallCounts> counts() {
+    return connections.stream().map(c -> c.logto().counts()).toList();
+  }
+
+  private static List<CallCounts> minus(List<CallCounts> now, List<CallCounts> earlier) {
+    return IntStream.range(0, now.size()).mapToObj(i -> now.get(i).minus(earlier.get(i)))
+        .toList();
+  }
+
+  private static CallCounts sum(List<CallCounts> counts) {
+    return counts.stream().reduce(CallCounts.NONE, CallCounts::plus);
   }
 
   private void checkLogto(OperatorStack stack) {
@@ -173,43 +304,53 @@ public final class Bench {
 
   // The objects
 
-  private LogtoApiResource apiResource(int i) {
+  private LogtoApiResource apiResource(Connection connection, int i) {
     LogtoApiResource resource = new LogtoApiResource();
-    resource.setMetadata(meta("bench-api-" + i));
+    String tag = connection.tag();
+    resource.setMetadata(meta("bench-" + tag + "api-" + i));
     LogtoApiResourceSpec spec = new LogtoApiResourceSpec();
-    spec.setName("bench " + run + " API " + i);
-    spec.setIndicator("https://bench-" + run + "-" + i + ".api.example");
+    spec.setConnectionRef(connection.ref());
+    spec.setName("bench " + run + " " + tag + "API " + i);
+    spec.setIndicator("https://bench-" + run + "-" + tag + i + ".api.example");
     SCOPES.forEach(s -> spec.getScopes().add(new ApiScope(s, s + " " + i)));
     resource.setSpec(spec);
     return resource;
   }
 
-  /** Role j holds two scopes of API resource j mod resources. */
-  private LogtoRole role(int j) {
+  /** Role j holds two scopes of API resource j mod resources (of the same connection). */
+  private LogtoRole role(Connection connection, int j) {
     LogtoRole role = new LogtoRole();
-    role.setMetadata(meta("bench-role-" + j));
+    String tag = connection.tag();
+    role.setMetadata(meta("bench-" + tag + "role-" + j));
     LogtoRoleSpec spec = new LogtoRoleSpec();
-    spec.setName("bench-" + run + "-role-" + j);
+    spec.setConnectionRef(connection.ref());
+    spec.setName("bench-" + run + "-" + tag + "role-" + j);
     spec.setDescription("Benchmark role " + j);
     RolePermission permission = new RolePermission();
-    permission.setResourceRef(new LocalObjectReference("bench-api-" + (j % options.resources())));
+    permission.setResourceRef(new LocalObjectReference(
+        "bench-" + tag + "api-" + (j % options.resources())));
     permission.setScopes(List.of(SCOPES.get(0), SCOPES.get(1 + j % 2)));
     spec.setPermissions(List.of(permission));
     role.setSpec(spec);
     return role;
   }
 
-  /** App i holds roles (i*R + k) mod roles for k < R: round-robin, each role equally used. */
+  /**
+   * App i is on connection i mod K and holds its roles (i*R + k) mod roles for k < R: round-robin,
+   * each role equally used.
+   */
   private LogtoM2MApp app(int i) {
+    Connection connection = connections.get(i % connections.size());
     LogtoM2MApp app = new LogtoM2MApp();
     app.setMetadata(meta(AppProgress.appName(APP_PREFIX, i)));
     LogtoM2MAppSpec spec = new LogtoM2MAppSpec();
+    spec.setConnectionRef(connection.ref());
     spec.setName("bench-" + run + "-app-" + i);
     int roles = options.roles();
     for (int k = 0; k < options.rolesPerApp(); k++) {
       AppRoleAssignment assignment = new AppRoleAssignment();
       assignment.setRoleRef(new LocalObjectReference(
-          "bench-role-" + ((i * options.rolesPerApp() + k) % roles)));
+          "bench-" + connection.tag() + "role-" + ((i * options.rolesPerApp() + k) % roles)));
       spec.getRoles().add(assignment);
     }
     app.setSpec(spec);
@@ -283,14 +424,14 @@ public final class Bench {
     }
   }
 
-  /** Waits until no call reaches Logto for {@code quiet}, at most 30 s. */
-  private static void awaitQuiet(LogtoTarget logto, Duration quiet) throws InterruptedException {
+  /** Waits until no call reaches any tenant for {@code quiet}, at most 30 s. */
+  private void awaitQuiet(Duration quiet) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    long last = total(logto.counts());
+    long last = total(sum(counts()));
     long quietSince = System.nanoTime();
     while (System.nanoTime() < deadline) {
       Thread.sleep(100);
-      long now = total(logto.counts());
+      long now = total(sum(counts()));
       if (now != last) {
         last = now;
         quietSince = System.nanoTime();

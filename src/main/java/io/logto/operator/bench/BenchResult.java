@@ -1,10 +1,13 @@
 package io.logto.operator.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 
 /**
- * The benchmark's figures, printed as one JSON line.
+ * The benchmark's figures, printed as one JSON line: for all apps, and with several connections
+ * for each connection's apps as well.
  *
  * @param convergeSeconds from the first app's create until every app is Ready with its Secret
  * @param p50ApplyToSecretMs median time from an app's create to its Secret existing
@@ -16,7 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param resyncWriteCalls other calls to /api caused by that resync
  * @param heapUsedMb heap in use after garbage collection, everything converged (the whole process:
  *     operator, in-process Kubernetes API and, unless a real Logto is used, the simulator)
+ * @param connections the same figures per connection, the operator's own first; absent (null)
+ *     with one connection, so that its line is as before connections existed
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record BenchResult(
     int apps,
     long latencyMs,
@@ -29,7 +35,31 @@ public record BenchResult(
     long operatorTokenRequests,
     long resyncReadCalls,
     long resyncWriteCalls,
-    double heapUsedMb) {
+    double heapUsedMb,
+    List<PerConnection> connections) {
+
+  /**
+   * The figures of the apps of one connection (app i is on connection i mod K), and the calls its
+   * tenant served.
+   *
+   * @param connection {@code own}, or e.g. {@code ClusterLogtoConnection/tenant-2}
+   * @param convergeSeconds from the first app's create until this connection's last app is Ready
+   *     with its Secret
+   * @param operatorTokenRequests whole run; for a ClusterLogtoConnection these include the token
+   *     that proves its credentials, once per recheck
+   */
+  public record PerConnection(
+      String connection,
+      int apps,
+      double convergeSeconds,
+      double p50ApplyToSecretMs,
+      double p95ApplyToSecretMs,
+      double managementCallsPerApp,
+      double managementWriteCallsPerApp,
+      double verificationTokenRequestsPerApp,
+      long operatorTokenRequests,
+      long resyncReadCalls,
+      long resyncWriteCalls) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -120,9 +120,11 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
       status.setManagementApiResource(settings.managementApiResource());
       LogtoConnection credentials = credentials(context.getClient(), settings);
       String caPem = caBundle(context.getClient(), settings);
+      // Who may use the connection is part of it: an edit of allowedNamespaces alone must take
+      // effect (and wake the objects it now allows or refuses), so it builds the tenant again.
       String fingerprint = DesiredStateHash.of(List.of(credentials.endpoint().toString(),
           credentials.managementApiResource(), credentials.appId(), credentials.appSecret(),
-          Objects.toString(caPem), settings.maxConcurrentCalls()));
+          Objects.toString(caPem), settings.maxConcurrentCalls(), policyInputs(connection)));
       boolean changed = !registry.fingerprint(key).filter(fingerprint::equals).isPresent();
       LogtoClient client = changed
           ? clients.create(key, credentials, settings.maxConcurrentCalls(), caPem)
@@ -231,6 +233,15 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
         connection.getKind(), key.label());
     wakeUsers.accept(key);
     return DeleteControl.defaultDelete();
+  }
+
+  /** What {@link #policy} is built from. */
+  private static List<Object> policyInputs(CustomResource<?, ?> connection) {
+    if (connection instanceof ClusterLogtoConnection cluster) {
+      return java.util.Arrays.asList(cluster.getSpec().getAllowedNamespaces(),
+          cluster.getSpec().getPrivilegedNamespaces());
+    }
+    return List.of(connection.getMetadata().getNamespace());
   }
 
   /** Who may use the connection: its namespace, or those a cluster connection allows. */

@@ -46,7 +46,8 @@ public final class ConnectionRegistry implements AutoCloseable {
   /**
    * Makes a connection usable with this client; the one it replaces is closed.
    *
-   * @param fingerprint what the client was built from (a hash; never the credentials themselves)
+   * @param fingerprint what the tenant was built from: credentials, endpoint, CA, who may use it
+   *     (a hash; never the credentials themselves)
    */
   public void put(LogtoTenant tenant, AutoCloseable client, String fingerprint) {
     close(entries.put(tenant.key(), new Entry(tenant, client, fingerprint, null)));

@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
     })
 public final class BenchCommand implements Callable<Integer> {
 
+  /** Each extra connection is a simulator in this process. */
+  static final int MAX_CONNECTIONS = 20;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--apps", paramLabel = "N", required = true,
@@ -52,6 +55,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--timeout-seconds", paramLabel = "N", defaultValue = "600",
       description = "Bound on each wait (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
+
+  @Option(names = "--connections", paramLabel = "K", defaultValue = "1",
+      description = "Logto tenants the apps are spread over, round-robin, 1 to " + MAX_CONNECTIONS
+          + " and at most N (default: ${DEFAULT-VALUE}): the operator's own connection and K - 1"
+          + " simulators reached through ClusterLogtoConnections, each with its own shared API"
+          + " resources and roles. The figures then have a \"connections\" list, one entry per"
+          + " connection.")
+  int connections;
 
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "WARN",
       description = "Log level (default: ${DEFAULT-VALUE}: one line per app at INFO would"
@@ -85,8 +96,17 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--resources, --create-threads and"
           + " --timeout-seconds must be at least 1, --latency-ms not negative");
     }
+    if (connections < 1 || connections > Math.min(MAX_CONNECTIONS, apps)) {
+      throw new ParameterException(spec.commandLine(), "--connections must be 1 to "
+          + MAX_CONNECTIONS + " and at most --apps, got " + connections);
+    }
     Optional<RemoteLogto> remote = realLogto.remote(spec.commandLine());
+    if (remote.isPresent() && connections > 1) {
+      throw new ParameterException(spec.commandLine(), "--connections " + connections
+          + " adds simulated tenants: it cannot be used with --logto-endpoint");
+    }
     return new Bench.Options(apps, Duration.ofMillis(remote.isPresent() ? 0 : latencyMs),
-        rolesPerApp, resources, createThreads, Duration.ofSeconds(timeoutSeconds), remote);
+        rolesPerApp, resources, createThreads, Duration.ofSeconds(timeoutSeconds), connections,
+        remote);
   }
 }

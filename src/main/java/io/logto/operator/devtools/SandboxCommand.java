@@ -49,6 +49,9 @@ public final class SandboxCommand implements Callable<Integer> {
 
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
+  /** Each tenant is a simulator in this process: a bound on what a typo could start. */
+  static final int MAX_TENANTS = 10;
+
   @Spec CommandSpec spec;
 
   @Mixin LoggingOptions logging;
@@ -75,7 +78,8 @@ public final class SandboxCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Option(names = "--summary-file", paramLabel = "FILE",
-      description = "Write a JSON summary (objects, Secrets with plain values, Logto counts).")
+      description = "Write a JSON summary (objects and their connection, Secrets with plain"
+          + " values, Logto counts, connections).")
   Path summaryFile;
 
   @Option(names = "--logto-latency-ms", paramLabel = "N", defaultValue = "0",
@@ -86,6 +90,13 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Simulator: share (0 to 1) of Management API calls answered 503"
           + " (default: ${DEFAULT-VALUE}).")
   double failRate;
+
+  @Option(names = "--tenants", paramLabel = "N", defaultValue = "1",
+      description = "Simulated Logto tenants, 1 to " + MAX_TENANTS + " (default:"
+          + " ${DEFAULT-VALUE}). Tenant 1 is the operator's own connection; tenant k is the"
+          + " ClusterLogtoConnection tenant-k, which objects name in spec.connectionRef. Try"
+          + " --tenants 2 --examples examples/two-tenants.")
+  int tenants;
 
   @Mixin RealLogtoOptions realLogto;
 
@@ -152,16 +163,25 @@ public final class SandboxCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--logto-fail-rate must be at least 0 and below 1");
     }
+    if (tenants < 1 || tenants > MAX_TENANTS) {
+      throw new ParameterException(spec.commandLine(),
+          "--tenants must be 1 to " + MAX_TENANTS + ", got " + tenants);
+    }
     Optional<RemoteLogto> remote = realLogto.remote(spec.commandLine());
     if (remote.isPresent() && (latencyMs != 0 || failRate != 0)) {
       throw new ParameterException(spec.commandLine(),
           "--logto-latency-ms and --logto-fail-rate apply to the simulator only");
     }
+    if (remote.isPresent() && tenants > 1) {
+      throw new ParameterException(spec.commandLine(), "--tenants " + tenants + " starts"
+          + " simulated tenants: it cannot be used with --logto-endpoint (a real Logto is one"
+          + " tenant, the operator's own connection)");
+    }
     Optional<Path> log = verbose ? Optional.empty() : Optional.of(logFile != null ? logFile
         : Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-sandbox.log"));
     return new Sandbox.Options(examples, once, Duration.ofSeconds(timeoutSeconds),
-        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, remote, log,
-        namespaces(privilegedNamespaces));
+        Optional.ofNullable(summaryFile), Duration.ofMillis(latencyMs), failRate, tenants, remote,
+        log, namespaces(privilegedNamespaces));
   }
 
   /** {@code a,b}: each a namespace name, as Kubernetes allows it (an RFC 1123 label). */

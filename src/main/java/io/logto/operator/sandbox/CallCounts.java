@@ -29,6 +29,14 @@ public record CallCounts(Map<String, Long> calls, long tokenRequests, long opera
         operatorTokenRequests - earlier.operatorTokenRequests);
   }
 
+  /** The calls of both, as if made to one Logto (the benchmark's tenants together). */
+  public CallCounts plus(CallCounts other) {
+    Map<String, Long> sum = new TreeMap<>(calls);
+    other.calls.forEach((key, n) -> sum.merge(key, n, Long::sum));
+    return new CallCounts(sum, tokenRequests + other.tokenRequests,
+        operatorTokenRequests + other.operatorTokenRequests);
+  }
+
   /** Calls whose method and path template match. */
   public long count(BiPredicate<String, String> methodAndPath) {
     long total = 0;

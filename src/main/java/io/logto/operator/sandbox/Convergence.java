@@ -2,20 +2,26 @@ package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logto.operator.connection.ConnectionKey;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.crd.connection.ClusterLogtoConnection;
+import io.logto.operator.crd.connection.LogtoConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
  * Reads the state of a set of custom resources and waits until each is settled: Ready, failed for
  * good (InvalidSpec, Forbidden, Conflict), or waiting for an object that failed for good or does
- * not exist. The last rule keeps {@code --once} from waiting out its timeout for an app whose role
- * can never become Ready.
+ * not exist, or for a connection that does not exist (the folder cannot declare one: only the
+ * sandbox makes them, with --tenants). The last rules keep {@code --once} from waiting out its
+ * timeout for an app whose role or connection can never become Ready.
  */
 public final class Convergence {
 
@@ -48,7 +54,7 @@ public final class Convergence {
         all.put(state.key(), state);
       }
     }
-    weighDependencies(all);
+    weighDependencies(all, existingConnections());
     List<ObjectState> states = new ArrayList<>();
     for (ObjectKey key : keys) {
       states.add(all.getOrDefault(key, ObjectState.missing(key)));
@@ -56,8 +62,30 @@ public final class Convergence {
     return states;
   }
 
-  /** Marks as BLOCKED what waits for an object that failed, is blocked itself, or is absent. */
-  static void weighDependencies(Map<ObjectKey, ObjectState> all) {
+  private Set<ConnectionKey> existingConnections() {
+    Set<ConnectionKey> existing = new HashSet<>();
+    client.resources(ClusterLogtoConnection.class).list().getItems()
+        .forEach(c -> existing.add(ConnectionKey.cluster(c.getMetadata().getName())));
+    client.resources(LogtoConnection.class).inAnyNamespace().list().getItems()
+        .forEach(c -> existing.add(ConnectionKey.namespaced(c.getMetadata().getNamespace(),
+            c.getMetadata().getName())));
+    return existing;
+  }
+
+  /**
+   * Marks as BLOCKED what waits for a connection that does not exist, or for an object that
+   * failed, is blocked itself, or is absent.
+   */
+  static void weighDependencies(Map<ObjectKey, ObjectState> all,
+      Set<ConnectionKey> connections) {
+    for (ObjectState state : List.copyOf(all.values())) {
+      if (state.settle() == ObjectState.Settle.PENDING && state.isWaitingForDependency()
+          && state.connectionKey().filter(key -> !connections.contains(key)).isPresent()) {
+        all.put(state.key(), state.withSettle(ObjectState.Settle.BLOCKED, state.message()
+            + " (the sandbox makes the ClusterLogtoConnections tenant-2 to tenant-N with"
+            + " --tenants N)"));
+      }
+    }
     boolean changed = true;
     while (changed) {
       changed = false;

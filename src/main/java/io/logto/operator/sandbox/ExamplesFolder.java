@@ -104,6 +104,24 @@ public final class ExamplesFolder {
     }
   }
 
+  /**
+   * The namespaces of the documents in a folder's files ({@code default} for those without one,
+   * and always), read without applying anything; files that are not YAML are left out.
+   */
+  public static Set<String> namespacesIn(Path dir) {
+    Set<String> namespaces = new java.util.TreeSet<>(Set.of(Manifests.DEFAULT_NAMESPACE));
+    Manifests parser = new Manifests();
+    for (Path file : yamlFiles(dir)) {
+      try {
+        parser.parse(Files.readString(file), file.toString()).manifests()
+            .forEach(m -> namespaces.add(m.key().namespace()));
+      } catch (IOException | Manifests.InvalidManifestException e) {
+        // sync() reports it
+      }
+    }
+    return namespaces;
+  }
+
   /** The objects the folder declares and the API server holds, in apply order. */
   public List<ObjectKey> objects() {
     return declared().keySet().stream()

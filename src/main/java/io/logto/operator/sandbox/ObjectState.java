@@ -2,10 +2,13 @@ package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.logto.operator.connection.ConnectionKey;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.AppRoleAssignment;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.common.ConnectionRef;
 import io.logto.operator.crd.common.LogtoObjectStatus;
+import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.crd.role.RolePermission;
 import io.logto.operator.reconciler.common.Conditions;
@@ -21,9 +24,11 @@ import java.util.Optional;
  * @param settle READY, FAILED (a permanent failure: waiting will not help), BLOCKED (waiting for an
  *     object that failed or does not exist), PENDING (still converging) or MISSING
  * @param references the objects of this operator it waits for (same namespace)
+ * @param connectionRef the Logto connection it is reconciled through; null for the operator's own
  */
 public record ObjectState(
     ObjectKey key,
+    ConnectionRef connectionRef,
     String logtoId,
     List<Condition> conditions,
     Settle settle,
@@ -32,6 +37,15 @@ public record ObjectState(
     List<ObjectKey> references) {
 
   public enum Settle { READY, FAILED, BLOCKED, PENDING, MISSING }
+
+  /** How the sandbox names the operator's own connection (objects without connectionRef). */
+  public static final String OWN_CONNECTION = "own";
+
+  /** {@code own}, or the connection's kind and name: {@code ClusterLogtoConnection/tenant-2}. */
+  public static String connectionLabel(ConnectionRef ref) {
+    return ref == null || ref.getKind() == null ? OWN_CONNECTION
+        : ref.getKind() + "/" + ref.getName();
+  }
 
   /** Failures the operator will not retry until the spec (or Logto) changes. */
   public static boolean isPermanent(String reason) {
@@ -43,7 +57,7 @@ public record ObjectState(
   }
 
   public static ObjectState missing(ObjectKey key) {
-    return new ObjectState(key, null, List.of(), Settle.MISSING, "NotFound",
+    return new ObjectState(key, null, null, List.of(), Settle.MISSING, "NotFound",
         "the object does not exist in the Kubernetes API", List.of());
   }
 
@@ -72,12 +86,30 @@ public record ObjectState(
     String reason = ready.map(Condition::getReason).orElse(
         resource.getMetadata().getDeletionTimestamp() != null ? "Deleting" : "Pending");
     String message = ready.map(Condition::getMessage).orElse("not reconciled yet");
-    return new ObjectState(key, logtoId(resource), conditions, settle, reason, message,
+    ConnectionRef ref = resource.getSpec() instanceof WithConnection spec
+        ? spec.getConnectionRef() : null;
+    return new ObjectState(key, ref, logtoId(resource), conditions, settle, reason, message,
         references(resource));
   }
 
   public ObjectState withSettle(Settle newSettle, String newMessage) {
-    return new ObjectState(key, logtoId, conditions, newSettle, reason, newMessage, references);
+    return new ObjectState(key, connectionRef, logtoId, conditions, newSettle, reason, newMessage,
+        references);
+  }
+
+  /** The connection as {@link #connectionLabel} names it. */
+  public String connection() {
+    return connectionLabel(connectionRef);
+  }
+
+  /** The connection it names, if any (a LogtoConnection is in the object's namespace). */
+  public Optional<ConnectionKey> connectionKey() {
+    if (connectionRef == null || connectionRef.getKind() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(connectionRef.getKind() == ConnectionRef.Kind.ClusterLogtoConnection
+        ? ConnectionKey.cluster(connectionRef.getName())
+        : ConnectionKey.namespaced(key.namespace(), connectionRef.getName()));
   }
 
   public boolean isReady() {

@@ -17,9 +17,16 @@ import java.util.function.Supplier;
  */
 public final class OperatorStack implements AutoCloseable {
 
+  /**
+   * The namespace the in-process operator calls its own: where a ClusterLogtoConnection's
+   * credentials Secret is unless it names another.
+   */
+  public static final String OPERATOR_NAMESPACE = "logto-operator";
+
   private final EmbeddedKubernetes kubernetes;
   private final LogtoTarget logto;
   private final LogtoClient client;
+  private ExtraTenants extraTenants = ExtraTenants.none();
   private LogtoOperator operator;
 
   private OperatorStack(EmbeddedKubernetes kubernetes, LogtoTarget logto, LogtoClient client) {
@@ -74,7 +81,26 @@ public final class OperatorStack implements AutoCloseable {
 
   public void startOperator(Set<String> privilegedNamespaces, Duration resyncInterval) {
     operator = LogtoOperator.start(kubernetes.client(), client,
-        OperatorSettings.embedded(logto.connection(), privilegedNamespaces, resyncInterval), null);
+        OperatorSettings.embedded(logto.connection(), privilegedNamespaces, resyncInterval)
+            .withOperatorNamespace(OPERATOR_NAMESPACE),
+        null);
+  }
+
+  /**
+   * Starts {@code count} more simulated tenants (numbered from 2), closed with the stack; they are
+   * connected with {@link ExtraTenants#connect}.
+   */
+  public ExtraTenants startExtraTenants(int count, Duration latency, double failureRate) {
+    if (!extraTenants.isEmpty()) {
+      throw new IllegalStateException("the extra tenants are started already");
+    }
+    extraTenants = ExtraTenants.start(count, latency, failureRate);
+    return extraTenants;
+  }
+
+  /** The tenants beyond the operator's own; none unless started. */
+  public ExtraTenants extraTenants() {
+    return extraTenants;
   }
 
   public KubernetesClient kubernetes() {
@@ -111,6 +137,7 @@ public final class OperatorStack implements AutoCloseable {
       try {
         client.close();
         logto.close();
+        extraTenants.close();
       } finally {
         kubernetes.close();
       }

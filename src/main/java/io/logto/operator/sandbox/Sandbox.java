@@ -2,6 +2,7 @@ package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.logto.LogtoClientOptions;
+import io.logto.operator.logto.LogtoConnection;
 import io.logto.operator.logto.LogtoException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +42,7 @@ public final class Sandbox {
   private static final Duration CONVERGENCE_POLL = Duration.ofMillis(100);
   private static final Duration FOLDER_POLL = Duration.ofSeconds(2);
   private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CONNECTION_WAIT = Duration.ofSeconds(20);
 
   /**
    * @param examples the folder of manifests
@@ -47,6 +51,9 @@ public final class Sandbox {
    * @param summaryFile where to write the JSON summary, if anywhere
    * @param latency simulator only: added to every Logto call
    * @param failureRate simulator only: share of Management API calls answered 503
+   * @param tenants simulator only: how many simulated Logto tenants; tenant 1 is the operator's
+   *     own connection, tenant k a ClusterLogtoConnection {@code tenant-k} (see
+   *     {@link ExtraTenants})
    * @param remote a real Logto instead of the simulator
    * @param logFile where the operator's log goes, named on screen; empty when it goes to the
    *     screen ({@code --verbose})
@@ -60,12 +67,20 @@ public final class Sandbox {
       Optional<Path> summaryFile,
       Duration latency,
       double failureRate,
+      int tenants,
       Optional<RemoteLogto> remote,
       Optional<Path> logFile,
       Set<String> privilegedNamespaces) {
 
     public Options {
       privilegedNamespaces = Set.copyOf(privilegedNamespaces);
+      if (tenants < 1) {
+        throw new IllegalArgumentException("tenants must be at least 1, got " + tenants);
+      }
+      if (tenants > 1 && remote.isPresent()) {
+        throw new IllegalArgumentException("several tenants are simulated ones: a real Logto is"
+            + " one tenant");
+      }
     }
   }
 
@@ -163,9 +178,15 @@ public final class Sandbox {
         writeSummary(SandboxSummary.empty());
         return LOGTO_UNUSABLE;
       }
+      ExtraTenants extra = options.tenants() == 1 ? ExtraTenants.none()
+          : stack.startExtraTenants(options.tenants() - 1, options.latency(),
+              options.failureRate());
       stack.startOperator(options.privilegedNamespaces(),
           options.once() ? Duration.ZERO : Duration.ofMinutes(10));
-      printHeader(stack);
+      Set<String> namespaces = ExamplesFolder.namespacesIn(dir);
+      extra.connect(stack.kubernetes(), OperatorStack.OPERATOR_NAMESPACE, namespaces);
+      printHeader(stack, namespaces);
+      awaitConnections(stack);
 
       ExamplesFolder folder = new ExamplesFolder(dir, stack.kubernetes());
       WatchScreen screen = new WatchScreen(out, err);
@@ -219,11 +240,38 @@ public final class Sandbox {
     }
   }
 
-  private void printHeader(OperatorStack stack) {
+  /**
+   * The objects of a tenant wait for its connection anyway; waiting here only spares them a first
+   * reconcile that finds it not ready yet.
+   */
+  private void awaitConnections(OperatorStack stack) throws InterruptedException {
+    ExtraTenants extra = stack.extraTenants();
+    if (extra.isEmpty() || extra.awaitConnected(stack.kubernetes(), CONNECTION_WAIT)) {
+      return;
+    }
+    extra.observe(stack.kubernetes()).stream().filter(t -> !t.connected())
+        .forEach(t -> err.println("sandbox: " + t.tenant().label() + " is not connected yet ("
+            + t.reason() + ": " + t.message() + "); its objects wait for it"));
+  }
+
+  private void printHeader(OperatorStack stack, Set<String> namespaces) {
     out.println("Logto operator sandbox");
     out.println("  Kubernetes API  " + stack.kubernetesUrl()
         + " (in-process mock server, CRDs installed)");
-    out.println("  Logto           " + stack.logto().describe());
+    ExtraTenants extra = stack.extraTenants();
+    if (extra.isEmpty()) {
+      out.println("  Logto           " + stack.logto().describe());
+    } else {
+      out.println("  Logto           tenant 1: " + stack.logto().describe()
+          + ": the operator's own connection (objects without spec.connectionRef)");
+      for (ExtraTenants.Tenant tenant : extra.tenants()) {
+        out.println("                  tenant " + tenant.number() + ": "
+            + tenant.logto().describe() + ": ClusterLogtoConnection " + tenant.connectionName()
+            + " (credentials in Secret " + OperatorStack.OPERATOR_NAMESPACE + "/"
+            + tenant.secretName() + "; allows namespaces " + String.join(",",
+                new java.util.TreeSet<>(namespaces)) + ")");
+      }
+    }
     Set<String> privileged = options.privilegedNamespaces();
     out.println("  Operator        in-process; privileged namespaces: " + (privileged.isEmpty()
         ? "none (an object using Logto's own roles or API resources is Forbidden)"
@@ -252,20 +300,30 @@ public final class Sandbox {
   /** Prints the table, the Secrets and the curl line; writes the summary file. */
   private void report(OperatorStack stack, List<ObjectState> states, List<Rejection> rejected) {
     KubernetesClient client = stack.kubernetes();
+    ExtraTenants extra = stack.extraTenants();
     List<SandboxSummary.SecretEntry> secrets = SandboxSummary.managedSecrets(client);
+    List<ExtraTenants.State> connections = extra.observe(client);
     out.println();
-    SandboxReport.printTable(out, states);
+    SandboxReport.printTable(out, states, !extra.isEmpty() || states.stream()
+        .anyMatch(o -> !ObjectState.OWN_CONNECTION.equals(o.connection())));
+    if (!extra.isEmpty()) {
+      out.println();
+      SandboxReport.printConnections(out, stack.logto(), connections);
+    }
     out.println();
     SandboxReport.printSecrets(out, secrets, client);
-    SandboxReport.curlCommand(client, secrets, stack.logto().connection(),
-            stack.logto().simulator().isPresent())
-        .ifPresent(curl -> {
-          out.println();
-          out.println("Get a token:");
-          curl.lines().forEach(line -> out.println("  " + line));
-        });
+    Map<String, LogtoConnection> tenants = new LinkedHashMap<>();
+    tenants.put(ObjectState.OWN_CONNECTION, stack.logto().connection());
+    extra.tenants().forEach(t -> tenants.put(t.label(), t.logto().connection()));
+    List<String> curls = SandboxReport.curlCommands(client, secrets, tenants,
+        stack.logto().simulator().isPresent());
+    if (!curls.isEmpty()) {
+      out.println();
+      out.println("Get a token:");
+      curls.forEach(curl -> curl.lines().forEach(line -> out.println("  " + line)));
+    }
     out.flush();
-    writeSummary(SandboxSummary.of(states, rejected, secrets, stack.logto()));
+    writeSummary(SandboxSummary.of(states, rejected, secrets, stack.logto(), connections));
   }
 
   /**
@@ -304,6 +362,8 @@ public final class Sandbox {
       }
       ExamplesFolder.SyncResult result;
       try {
+        // Before the objects of a namespace new to the folder arrive, or they would be refused.
+        stack.extraTenants().allow(stack.kubernetes(), ExamplesFolder.namespacesIn(folder.dir()));
         result = folder.sync();
       } catch (RuntimeException e) {
         err.println("sandbox: " + e.getMessage());
@@ -320,7 +380,8 @@ public final class Sandbox {
         if (settled || System.nanoTime() - changedAt > options.timeout().toNanos()) {
           screen.settled(states);
           writeSummary(SandboxSummary.of(states, folder.rejected(),
-              SandboxSummary.managedSecrets(stack.kubernetes()), stack.logto()));
+              SandboxSummary.managedSecrets(stack.kubernetes()), stack.logto(),
+              stack.extraTenants().observe(stack.kubernetes())));
           pending = false;
         }
       }

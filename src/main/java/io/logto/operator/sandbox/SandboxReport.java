@@ -11,20 +11,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the sandbox prints: a table of the objects, the Secrets written (the app secret masked) and
- * a curl command that obtains a token with one app's credentials.
+ * What the sandbox prints: a table of the objects, of the connections when there are several
+ * tenants, the Secrets written (the app secret masked) and curl commands that obtain a token with
+ * one app's credentials per tenant.
  */
 final class SandboxReport {
 
   static final String APP_SECRET_KEY = "LOGTO_APP_SECRET";
   static final String APP_ID_KEY = "LOGTO_APP_ID";
+  static final String TOKEN_ENDPOINT_KEY = "LOGTO_TOKEN_ENDPOINT";
   static final String MASK = "****";
 
   private SandboxReport() {}
 
-  static void printTable(PrintWriter out, List<ObjectState> objects) {
+  /**
+   * @param showConnections add a CONNECTION column (several tenants, or objects that name a
+   *     connection); without it the table is as it was before connections existed
+   */
+  static void printTable(PrintWriter out, List<ObjectState> objects, boolean showConnections) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"KIND", "NAMESPACE/NAME", "READY", "REASON", "LOGTO ID"});
+    rows.add(showConnections
+        ? new String[] {"KIND", "NAMESPACE/NAME", "CONNECTION", "READY", "REASON", "LOGTO ID"}
+        : new String[] {"KIND", "NAMESPACE/NAME", "READY", "REASON", "LOGTO ID"});
     for (ObjectState o : objects) {
       String ready = switch (o.settle()) {
         case READY -> "True";
@@ -32,10 +40,52 @@ final class SandboxReport {
         default -> o.conditions().stream().anyMatch(c -> "Ready".equals(c.getType()))
             ? "False" : "Unknown";
       };
-      rows.add(new String[] {o.key().kind(), o.key().path(), ready, o.reason(),
-          o.logtoId() == null ? "-" : o.logtoId()});
+      String logtoId = o.logtoId() == null ? "-" : o.logtoId();
+      rows.add(showConnections
+          ? new String[] {o.key().kind(), o.key().path(), o.connection(), ready, o.reason(),
+              logtoId}
+          : new String[] {o.key().kind(), o.key().path(), ready, o.reason(), logtoId});
     }
-    int[] widths = new int[5];
+    printColumns(out, rows);
+    for (ObjectState o : objects) {
+      if (!o.isReady()) {
+        out.println("  " + o.key() + ": " + o.reason() + ": " + o.message());
+      }
+    }
+  }
+
+  /**
+   * The connections and what their tenants hold: the operator's own (no object in Kubernetes, so
+   * no Ready of its own) and the sandbox's ClusterLogtoConnections.
+   */
+  static void printConnections(PrintWriter out, LogtoTarget own, List<ExtraTenants.State> extra) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"CONNECTION", "READY", "REASON", "ENDPOINT", "APPS", "ROLES",
+        "RESOURCES"});
+    rows.add(connectionRow(ObjectState.OWN_CONNECTION, "-", "-", own));
+    for (ExtraTenants.State state : extra) {
+      rows.add(connectionRow(state.tenant().label(), state.ready(), state.reason(),
+          state.tenant().logto()));
+    }
+    printColumns(out, rows);
+    for (ExtraTenants.State state : extra) {
+      if (!state.connected()) {
+        out.println("  " + state.tenant().label() + ": " + state.reason() + ": "
+            + state.message());
+      }
+    }
+  }
+
+  private static String[] connectionRow(String label, String ready, String reason,
+      LogtoTarget logto) {
+    LogtoTarget.Inventory inventory = logto.inventory();
+    return new String[] {label, ready, reason, logto.connection().endpoint().toString(),
+        String.valueOf(inventory.applications()), String.valueOf(inventory.roles()),
+        String.valueOf(inventory.resources())};
+  }
+
+  private static void printColumns(PrintWriter out, List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
       for (int i = 0; i < row.length; i++) {
         widths[i] = Math.max(widths[i], row[i].length());
@@ -47,11 +97,6 @@ final class SandboxReport {
         line.append(i == row.length - 1 ? row[i] : pad(row[i], widths[i] + 2));
       }
       out.println(line.toString().stripTrailing());
-    }
-    for (ObjectState o : objects) {
-      if (!o.isReady()) {
-        out.println("  " + o.key() + ": " + o.reason() + ": " + o.message());
-      }
     }
   }
 
@@ -84,56 +129,76 @@ final class SandboxReport {
   }
 
   /**
-   * A curl command obtaining a token with the credentials of one app, preferring one that does not
-   * hold the Management API. With a real Logto the secret is masked.
+   * For each connection, a curl command obtaining a token with the credentials of one of its apps,
+   * preferring one that does not hold the Management API. The token endpoint is the one the
+   * app's Secret gives its workloads, so it is the app's own tenant. With a real Logto the secret
+   * is masked.
+   *
+   * @param connections by label ({@link ObjectState#connectionLabel}), in the order to print
    */
-  static Optional<String> curlCommand(
+  static List<String> curlCommands(
       KubernetesClient client,
       List<SandboxSummary.SecretEntry> secrets,
-      LogtoConnection connection,
+      Map<String, LogtoConnection> connections,
       boolean localCredentials) {
     List<LogtoM2MApp> apps = client.resources(LogtoM2MApp.class).inAnyNamespace().list()
         .getItems();
-    LogtoM2MApp chosen = null;
-    for (LogtoM2MApp app : apps) {
-      var status = app.getStatus();
-      if (status == null || status.getAppId() == null || status.getGrants().isEmpty()
-          || status.getSecretName() == null) {
-        continue;
+    List<String> commands = new ArrayList<>();
+    connections.forEach((label, connection) -> {
+      LogtoM2MApp chosen = null;
+      for (LogtoM2MApp app : apps) {
+        var status = app.getStatus();
+        if (!label.equals(ObjectState.connectionLabel(app.getSpec().getConnectionRef()))
+            || status == null || status.getAppId() == null || status.getGrants().isEmpty()
+            || status.getSecretName() == null) {
+          continue;
+        }
+        boolean management = status.getGrants().containsKey(connection.managementApiResource());
+        if (chosen == null || (!management && chosen.getStatus().getGrants()
+            .containsKey(connection.managementApiResource()))) {
+          chosen = app;
+        }
       }
-      boolean management = status.getGrants().containsKey(connection.managementApiResource());
-      if (chosen == null || (!management && chosen.getStatus().getGrants()
-          .containsKey(connection.managementApiResource()))) {
-        chosen = app;
+      if (chosen != null) {
+        curlCommand(chosen, label, secrets, connection, localCredentials)
+            .ifPresent(commands::add);
       }
-    }
-    if (chosen == null) {
-      return Optional.empty();
-    }
-    var status = chosen.getStatus();
-    String ns = chosen.getMetadata().getNamespace();
+    });
+    return commands;
+  }
+
+  private static Optional<String> curlCommand(LogtoM2MApp app, String label,
+      List<SandboxSummary.SecretEntry> secrets, LogtoConnection connection,
+      boolean localCredentials) {
+    var status = app.getStatus();
+    String ns = app.getMetadata().getNamespace();
     Optional<SandboxSummary.SecretEntry> secret = secrets.stream()
         .filter(s -> s.namespace().equals(ns) && s.name().equals(status.getSecretName()))
         .findFirst();
     if (secret.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, String> renames = chosen.getSpec().getSecret() == null
-        ? Map.of() : chosen.getSpec().getSecret().getKeys();
-    String id = secret.get().data().get(renames.getOrDefault(APP_ID_KEY, APP_ID_KEY));
-    String value = secret.get().data().get(renames.getOrDefault(APP_SECRET_KEY, APP_SECRET_KEY));
+    Map<String, String> renames = app.getSpec().getSecret() == null
+        ? Map.of() : app.getSpec().getSecret().getKeys();
+    Map<String, String> data = secret.get().data();
+    String id = data.get(renames.getOrDefault(APP_ID_KEY, APP_ID_KEY));
+    String value = data.get(renames.getOrDefault(APP_SECRET_KEY, APP_SECRET_KEY));
     if (id == null || value == null) {
       return Optional.empty();
     }
+    String tokenEndpoint = data.getOrDefault(
+        renames.getOrDefault(TOKEN_ENDPOINT_KEY, TOKEN_ENDPOINT_KEY), connection.tokenEndpoint());
     var grant = status.getGrants().entrySet().iterator().next();
     String scopes = String.join(" ", grant.getValue());
     return Optional.of("# with the credentials of LogtoM2MApp " + ns + "/"
-        + chosen.getMetadata().getName() + " (Secret " + ns + "/" + status.getSecretName() + ")"
+        + app.getMetadata().getName() + " (Secret " + ns + "/" + status.getSecretName() + ")"
+        + (ObjectState.OWN_CONNECTION.equals(label) ? ""
+            : ", in the tenant of " + label.replace('/', ' '))
         + (localCredentials ? "" : "; the secret is masked: it is a real Logto's") + "\n"
         + "curl -s -u " + id + ":" + (localCredentials ? value : MASK)
         + " -d grant_type=client_credentials -d resource=" + grant.getKey()
         + (scopes.isEmpty() ? "" : " -d " + shellQuote("scope=" + scopes))
-        + " " + connection.tokenEndpoint());
+        + " " + tokenEndpoint);
   }
 
   /** The (possibly renamed) app secret key of each app's Secret, by namespace/name. */

@@ -357,6 +357,38 @@ class ConnectionsTest {
         .until(() -> h.k8s.resource(outsider).get() == null);
   }
 
+  /** An edit of allowedNamespaces alone (same credentials) takes effect, and wakes the refused. */
+  @Test
+  void aClusterConnectionsNewAllowedNamespacesApplyWithoutNewCredentials() {
+    credentialsSecret(OperatorHarness.OPERATOR_NAMESPACE, "shared-credentials",
+        second.bootstrapAppId(), second.bootstrapAppSecret());
+    ClusterLogtoConnection shared = new ClusterLogtoConnection();
+    shared.setMetadata(new ObjectMetaBuilder().withName("shared").build());
+    ClusterLogtoConnectionSpec spec = new ClusterLogtoConnectionSpec();
+    spec.setEndpoint(second.endpoint().toString());
+    ClusterCredentialsSecretRef ref = new ClusterCredentialsSecretRef();
+    ref.setName("shared-credentials");
+    spec.setCredentialsSecretRef(ref);
+    AllowedNamespaces allowed = new AllowedNamespaces();
+    allowed.setNames(List.of("team-a"));
+    spec.setAllowedNamespaces(allowed);
+    shared.setSpec(spec);
+    h.k8s.resource(shared).create();
+    awaitConnection(shared, "Connected");
+    LogtoApiResource outsider = in(apiResource("outsider", "https://out.api", "read"),
+        new ConnectionRef(ConnectionRef.Kind.ClusterLogtoConnection, "shared"));
+    h.k8s.resource(outsider).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> reason(outsider).equals("Forbidden"));
+
+    h.k8s.resource(shared).edit(c -> {
+      c.getSpec().getAllowedNamespaces().setNames(List.of("team-a", NS));
+      return c;
+    });
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> reason(outsider).equals("Synced"));
+    assertThat(secondClient.findApiResourceByIndicator("https://out.api")).isPresent();
+  }
+
   private static <T extends CustomResource<?, ?>> T inNamespace(T object, String namespace) {
     object.getMetadata().setNamespace(namespace);
     return object;

@@ -1,6 +1,7 @@
 package io.logto.operator.devtools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -45,5 +48,73 @@ class BenchCommandTest {
         .isLessThanOrEqualTo(result.get("convergeSeconds").asDouble() * 1000);
     assertThat(result.get("heapUsedMb").asDouble()).isPositive();
     assertThat(err.toString()).contains("all 20 apps Ready");
+  }
+
+  @Test
+  void twoConnectionsSpreadTheAppsAndGiveFiguresPerConnectionAndInTotal() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new BenchCommand())
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+
+    int code = command.execute("--apps", "10", "--latency-ms", "5", "--connections", "2");
+
+    assertThat(code).as(err.toString()).isZero();
+    List<String> lines = out.toString().lines().toList();
+    JsonNode result = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    List<String> fields = new java.util.ArrayList<>(FIELDS);
+    fields.add("connections");
+    assertThat(result.fieldNames()).toIterable().containsExactlyElementsOf(fields);
+    assertThat(result.get("apps").asInt()).isEqualTo(10);
+    JsonNode connections = result.get("connections");
+    assertThat(connections).hasSize(2);
+    assertThat(connections.get(0).get("connection").asText()).isEqualTo("own");
+    assertThat(connections.get(1).get("connection").asText())
+        .isEqualTo("ClusterLogtoConnection/tenant-2");
+    double slowest = 0;
+    long operatorTokens = 0;
+    for (JsonNode connection : connections) {
+      // Each tenant created and verified its own five apps.
+      assertThat(connection.get("apps").asInt()).isEqualTo(5);
+      assertThat(connection.get("managementWriteCallsPerApp").asDouble()).as(connection.toString())
+          .isBetween(1.0, 2.0);
+      assertThat(connection.get("managementCallsPerApp").asDouble()).isBetween(2.0, 3.0);
+      assertThat(connection.get("verificationTokenRequestsPerApp").asDouble()).isEqualTo(1.0);
+      assertThat(connection.get("operatorTokenRequests").asLong()).isPositive();
+      assertThat(connection.get("resyncReadCalls").asLong()).isPositive();
+      assertThat(connection.get("resyncWriteCalls").asLong()).isZero();
+      assertThat(connection.get("convergeSeconds").asDouble()).isPositive();
+      assertThat(connection.get("p50ApplyToSecretMs").asDouble()).isPositive()
+          .isLessThanOrEqualTo(connection.get("p95ApplyToSecretMs").asDouble());
+      slowest = Math.max(slowest, connection.get("convergeSeconds").asDouble());
+      operatorTokens += connection.get("operatorTokenRequests").asLong();
+    }
+    // The totals are over both tenants.
+    assertThat(result.get("convergeSeconds").asDouble()).isCloseTo(slowest, within(0.011));
+    assertThat(result.get("operatorTokenRequests").asLong()).isEqualTo(operatorTokens);
+    assertThat(result.get("verificationTokenRequestsPerApp").asDouble()).isEqualTo(1.0);
+    assertThat(result.get("resyncReadCalls").asLong()).isEqualTo(
+        connections.get(0).get("resyncReadCalls").asLong()
+            + connections.get(1).get("resyncReadCalls").asLong());
+    assertThat(err.toString()).contains("apps round-robin over 2 connections: own,"
+        + " ClusterLogtoConnection/tenant-2", "ClusterLogtoConnection/tenant-2: 5 apps Ready",
+        "all 10 apps Ready");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--apps 3 --connections 0   | --connections must be 1 to 20 and at most --apps, got 0",
+      "--apps 3 --connections 4   | --connections must be 1 to 20 and at most --apps, got 4",
+      "--apps 50 --connections 21 | --connections must be 1 to 20 and at most --apps, got 21",
+      "--apps 3 --connections 2 --logto-endpoint http://127.0.0.1:9 --logto-app-id a"
+          + " --logto-app-secret s | --connections 2 adds simulated tenants: it cannot be used"
+          + " with --logto-endpoint"})
+  void badConnectionCountsAreUsageErrors(String args, String message) {
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new BenchCommand()).setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err, true)).execute(args.split(" "));
+
+    assertThat(code).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains(message);
   }
 }

@@ -11,10 +11,16 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.connection.ClusterLogtoConnection;
 import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.logto.LogtoClient;
+import io.logto.operator.logto.LogtoClientOptions;
 import io.logto.operator.logto.model.TokenGrant;
 import io.logto.operator.packaging.Project;
 import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.sandbox.ExtraTenants;
+import io.logto.operator.simulator.LogtoSimulator;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,12 +35,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * examples/ applied to a real API server in three orders converges to the same result: every
  * object Ready, the Secrets' credentials obtain tokens with the declared scopes, the ConfigMap is
- * written, Events are recorded, and Logto holds each object once.
+ * written, Events are recorded, and Logto holds each object once. examples/two-tenants converges
+ * with the ClusterLogtoConnection that {@code sandbox --tenants 2} creates, each object in its
+ * tenant.
  */
 @ExtendWith(RealCluster.class)
 class ExamplesConvergeIT {
 
   private static final Path EXAMPLES = Project.path("examples");
+  private static final Path TWO_TENANTS = EXAMPLES.resolve("two-tenants");
   private static KubernetesClient admin;
   private static RealApiServer server;
 
@@ -50,8 +59,12 @@ class ExamplesConvergeIT {
   }
 
   private static List<GenericKubernetesResource> examples(String namespace) {
+    return examples(EXAMPLES, namespace);
+  }
+
+  private static List<GenericKubernetesResource> examples(Path folder, String namespace) {
     List<GenericKubernetesResource> all = new ArrayList<>();
-    for (Path file : Project.list(EXAMPLES, ".yaml")) {
+    for (Path file : Project.list(folder, ".yaml")) {
       all.addAll(ClusterObjects.manifests(file, namespace));
     }
     return all;
@@ -90,6 +103,73 @@ class ExamplesConvergeIT {
       assertConverged(ns, operator);
     } finally {
       ClusterObjects.release(admin, List.of(ns), E2eKinds.ALL);
+    }
+  }
+
+  /**
+   * The sandbox's own tenant-2 (a second simulator, its Secret in the operator's namespace, the
+   * ClusterLogtoConnection allowing the examples' namespace) made on a real API server: the
+   * folder's objects converge, those naming tenant-2 in the second simulator, the others in the
+   * operator's own, and each app's credentials obtain a token from its own tenant.
+   */
+  @Test
+  void twoTenantsFolderLandsEachObjectInItsTenant() {
+    String ns = "e2e-examples-tenants";
+    String operatorNs = "e2e-examples-operator";
+    RealCluster.createNamespaces(admin, ns, operatorNs);
+    try (InProcessOperator operator = InProcessOperator.start(server, Set.of(ns), Set.of(),
+            operatorNs);
+        ExtraTenants tenants = ExtraTenants.start(1, Duration.ZERO, 0)) {
+      ExtraTenants.Tenant tenant2 = tenants.tenants().get(0);
+      tenants.connect(admin, operatorNs, Set.of(ns));
+      await().atMost(ClusterObjects.WAIT).alias("tenant-2 Connected")
+          .until(() -> tenants.observe(admin).stream().allMatch(ExtraTenants.State::connected));
+      examples(TWO_TENANTS, ns).forEach(this::create);
+
+      awaitReady(admin, LogtoApiResource.class, ns, "inventory-api", "Synced");
+      awaitReady(admin, LogtoRole.class, ns, "inventory-reader", "Synced");
+      LogtoM2MApp own = awaitReady(admin, LogtoM2MApp.class, ns, "stock-report", "Synced");
+      awaitReady(admin, LogtoApiResource.class, ns, "billing-api", "Synced");
+      awaitReady(admin, LogtoRole.class, ns, "invoice-reader", "Synced");
+      LogtoM2MApp other = awaitReady(admin, LogtoM2MApp.class, ns, "invoice-export", "Synced");
+
+      LogtoSimulator second = tenant2.logto().simulator().orElseThrow();
+      assertThat(List.of(operator.simulator.applicationCount(), operator.simulator.roleCount(),
+          operator.simulator.resourceCount())).containsExactly(1, 1, 1);
+      assertThat(List.of(second.applicationCount(), second.roleCount(),
+          second.resourceCount())).containsExactly(1, 1, 1);
+      Map<String, String> ownSecret = ClusterObjects.decoded(admin.secrets().inNamespace(ns)
+          .withName("stock-report-logto-credentials").get());
+      Map<String, String> otherSecret = ClusterObjects.decoded(admin.secrets().inNamespace(ns)
+          .withName("invoice-export-logto-credentials").get());
+      assertThat(ownSecret).containsEntry("LOGTO_APP_ID", own.getStatus().getAppId())
+          .containsEntry("LOGTO_ENDPOINT", operator.simulator.endpoint().toString());
+      assertThat(otherSecret).containsEntry("LOGTO_APP_ID", other.getStatus().getAppId())
+          .containsEntry("LOGTO_ENDPOINT", second.endpoint().toString());
+      try (LogtoClient tenant2Client = new LogtoClient(tenant2.logto().connection(),
+          LogtoClientOptions.defaults())) {
+        assertThat(tenant2Client.requestToken(otherSecret.get("LOGTO_APP_ID"),
+            otherSecret.get("LOGTO_APP_SECRET"), "https://billing.api",
+            List.of("read:invoices")).grantedScopes()).containsExactly("read:invoices");
+      }
+      assertThat(operator.logto.requestToken(ownSecret.get("LOGTO_APP_ID"),
+          ownSecret.get("LOGTO_APP_SECRET"), "https://inventory.api", List.of("read:stock"))
+          .grantedScopes()).containsExactly("read:stock");
+
+      // The connection goes while the operator runs, so that its finalizer is removed.
+      admin.resources(ClusterLogtoConnection.class).withName(tenant2.connectionName()).delete();
+      ClusterObjects.awaitGone(admin, ClusterLogtoConnection.class, null,
+          tenant2.connectionName());
+    } finally {
+      ClusterObjects.release(admin, List.of(ns), E2eKinds.ALL);
+      if (admin.resources(ClusterLogtoConnection.class).withName("tenant-2").get() != null) {
+        ClusterObjects.edit(admin, ClusterLogtoConnection.class, null, "tenant-2", c -> {
+          c.getMetadata().setFinalizers(List.of());
+          return c;
+        });
+        admin.resources(ClusterLogtoConnection.class).withName("tenant-2").delete();
+      }
+      admin.secrets().inNamespace(operatorNs).withName("tenant-2-credentials").delete();
     }
   }
 

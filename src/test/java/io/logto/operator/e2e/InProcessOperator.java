@@ -24,13 +24,16 @@ final class InProcessOperator implements AutoCloseable {
   private final RealApiServer server;
   private final Set<String> watched;
   private final Set<String> privileged;
+  private final String operatorNamespace;
   private KubernetesClient kubernetes;
   private LogtoOperator operator;
 
-  private InProcessOperator(RealApiServer server, Set<String> watched, Set<String> privileged) {
+  private InProcessOperator(RealApiServer server, Set<String> watched, Set<String> privileged,
+      String operatorNamespace) {
     this.server = server;
     this.watched = Set.copyOf(watched);
     this.privileged = Set.copyOf(privileged);
+    this.operatorNamespace = operatorNamespace;
     this.simulator = LogtoSimulator.start();
     this.connection = new LogtoConnection(simulator.endpoint(),
         LogtoSimulator.MANAGEMENT_API_RESOURCE, simulator.bootstrapAppId(),
@@ -42,7 +45,17 @@ final class InProcessOperator implements AutoCloseable {
   /** Starts a simulator and the operator watching {@code watched}. */
   static InProcessOperator start(RealApiServer server, Set<String> watched,
       Set<String> privileged) {
-    InProcessOperator started = new InProcessOperator(server, watched, privileged);
+    return start(server, watched, privileged, null);
+  }
+
+  /**
+   * As {@link #start(RealApiServer, Set, Set)}, in {@code operatorNamespace}: where a
+   * ClusterLogtoConnection's credentials Secret is by default.
+   */
+  static InProcessOperator start(RealApiServer server, Set<String> watched,
+      Set<String> privileged, String operatorNamespace) {
+    InProcessOperator started = new InProcessOperator(server, watched, privileged,
+        operatorNamespace);
     started.start();
     return started;
   }
@@ -53,7 +66,8 @@ final class InProcessOperator implements AutoCloseable {
     }
     kubernetes = server.adminClient();
     operator = LogtoOperator.start(kubernetes, logto,
-        new OperatorSettings(connection, watched, privileged, Duration.ZERO, 8, Optional.empty()),
+        new OperatorSettings(connection, watched, privileged, Duration.ZERO, 8, Optional.empty())
+            .withOperatorNamespace(operatorNamespace),
         null);
   }
 

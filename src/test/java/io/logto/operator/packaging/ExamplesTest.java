@@ -9,6 +9,8 @@ import io.logto.operator.crd.apiresource.ApiScope;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.AppRoleAssignment;
 import io.logto.operator.crd.app.LogtoM2MApp;
+import io.logto.operator.crd.common.ConnectionRef;
+import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.crd.role.RolePermission;
 import java.nio.file.Path;
@@ -23,10 +25,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every file in examples/ is a valid object of the three kinds, and its references resolve. */
+/**
+ * Every file in examples/ and its sub-folders is a valid object of the three kinds, and its
+ * references resolve within its folder (each folder is applied on its own, as the sandbox's
+ * --examples DIR does) and within one connection.
+ */
 class ExamplesTest {
 
   static final Path EXAMPLES = Project.path("examples");
+  /** What {@code sandbox --tenants N} provides: ClusterLogtoConnections tenant-2 to tenant-N. */
+  static final String SANDBOX_CONNECTION = "tenant-[2-9]";
   static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
       "LogtoApiResource", LogtoApiResource.class,
       "LogtoRole", LogtoRole.class,
@@ -43,13 +51,28 @@ class ExamplesTest {
 
     @Override
     public String toString() {
-      return file.getFileName() + " " + kind() + "/" + tree.at("/metadata/name").asText();
+      return EXAMPLES.relativize(file) + " " + kind() + "/" + tree.at("/metadata/name").asText();
     }
   }
 
+  /** examples/ and each folder in it: sets of manifests applied on their own. */
+  static List<Path> folders() {
+    List<Path> folders = new ArrayList<>(List.of(EXAMPLES));
+    try (Stream<Path> entries = java.nio.file.Files.list(EXAMPLES)) {
+      entries.filter(java.nio.file.Files::isDirectory).sorted().forEach(folders::add);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return folders;
+  }
+
   static List<Example> examples() {
+    return folders().stream().flatMap(folder -> examples(folder).stream()).toList();
+  }
+
+  static List<Example> examples(Path folder) {
     List<Example> examples = new ArrayList<>();
-    for (Path file : Project.list(EXAMPLES, ".yaml")) {
+    for (Path file : Project.list(folder, ".yaml")) {
       for (JsonNode tree : Project.yamlDocuments(Project.read(file))) {
         examples.add(new Example(file, tree));
       }
@@ -57,8 +80,8 @@ class ExamplesTest {
     return examples;
   }
 
-  static List<HasMetadata> objects() {
-    return examples().stream().map(ExamplesTest::typed).toList();
+  static List<HasMetadata> objects(Path folder) {
+    return examples(folder).stream().map(ExamplesTest::typed).toList();
   }
 
   static HasMetadata typed(Example example) {
@@ -97,11 +120,77 @@ class ExamplesTest {
 
   @Test
   void examplesCoverEveryKind() {
-    assertThat(examples()).extracting(Example::kind)
+    assertThat(examples(EXAMPLES)).extracting(Example::kind)
         .containsAll(KINDS.keySet());
     assertThat(Project.list(EXAMPLES, ".yaml")).extracting(p -> p.getFileName().toString())
         .contains("shopping-api.yaml", "shopping-role.yaml", "shopping-app.yaml",
             "management-app.yaml");
+    assertThat(folders()).contains(EXAMPLES.resolve("two-tenants"));
+  }
+
+  /** The default folder must run on the operator's own connection alone. */
+  @Test
+  void theDefaultFolderNamesNoConnection() {
+    assertThat(objects(EXAMPLES)).allSatisfy(o ->
+        assertThat(connectionRef(o)).as(o.getMetadata().getName()).isNull());
+  }
+
+  /**
+   * A folder whose objects name a connection names one the sandbox creates (so {@code sandbox
+   * --tenants N --examples DIR} converges), says so in the file, and also shows objects of the
+   * operator's own connection beside them.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("folders")
+  void connectionsNamedAreOnesTheSandboxCreatesAndAreExplained(Path folder) {
+    List<HasMetadata> objects = objects(folder);
+    for (Example example : examples(folder)) {
+      ConnectionRef ref = connectionRef(typed(example));
+      if (ref != null) {
+        assertThat(ref.getKind()).as(example.toString())
+            .isEqualTo(ConnectionRef.Kind.ClusterLogtoConnection);
+        assertThat(ref.getName()).as(example.toString()).matches(SANDBOX_CONNECTION);
+        assertThat(Project.read(example.file())).as(example.toString())
+            .contains("--tenants", "kind: ClusterLogtoConnection", "allowedNamespaces");
+      }
+    }
+    if (objects.stream().anyMatch(o -> connectionRef(o) != null)) {
+      assertThat(objects).as("objects of the operator's own connection in " + folder)
+          .anySatisfy(o -> assertThat(connectionRef(o)).isNull());
+    }
+  }
+
+  /** The operator refuses a reference to an object of another connection (InvalidSpec). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("folders")
+  void referencesStayWithinOneConnection(Path folder) {
+    List<HasMetadata> objects = objects(folder);
+    for (LogtoRole role : ofKind(objects, LogtoRole.class)) {
+      for (RolePermission permission : role.getSpec().getPermissions()) {
+        if (permission.getResourceRef() != null) {
+          find(objects, LogtoApiResource.class, namespace(role),
+              permission.getResourceRef().getName()).ifPresent(resource ->
+              assertThat(connectionRef(resource)).as("connection of %s and of %s",
+                  role.getMetadata().getName(), resource.getMetadata().getName())
+                  .isEqualTo(connectionRef(role)));
+        }
+      }
+    }
+    for (LogtoM2MApp app : ofKind(objects, LogtoM2MApp.class)) {
+      for (AppRoleAssignment assignment : app.getSpec().getRoles()) {
+        if (assignment.getRoleRef() != null) {
+          find(objects, LogtoRole.class, namespace(app), assignment.getRoleRef().getName())
+              .ifPresent(role -> assertThat(connectionRef(role)).as("connection of %s and of %s",
+                  app.getMetadata().getName(), role.getMetadata().getName())
+                  .isEqualTo(connectionRef(app)));
+        }
+      }
+    }
+  }
+
+  private static ConnectionRef connectionRef(HasMetadata object) {
+    return object instanceof io.fabric8.kubernetes.client.CustomResource<?, ?> resource
+        && resource.getSpec() instanceof WithConnection spec ? spec.getConnectionRef() : null;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -112,17 +201,19 @@ class ExamplesTest {
     assertThat(object.getMetadata().getNamespace()).isIn(null, "default");
   }
 
-  @Test
-  void namesAreUniquePerKindAndNamespace() {
-    List<String> keys = objects().stream()
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("folders")
+  void namesAreUniquePerKindAndNamespace(Path folder) {
+    List<String> keys = objects(folder).stream()
         .map(o -> o.getKind() + "/" + namespace(o) + "/" + o.getMetadata().getName())
         .toList();
     assertThat(keys).doesNotHaveDuplicates();
   }
 
-  @Test
-  void roleReferencesResolveToApiResourcesAndTheirScopes() {
-    List<HasMetadata> objects = objects();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("folders")
+  void roleReferencesResolveToApiResourcesAndTheirScopes(Path folder) {
+    List<HasMetadata> objects = objects(folder);
     List<LogtoRole> roles = ofKind(objects, LogtoRole.class);
     assertThat(roles).isNotEmpty();
 
@@ -143,9 +234,10 @@ class ExamplesTest {
     }
   }
 
-  @Test
-  void appReferencesResolveToRoles() {
-    List<HasMetadata> objects = objects();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("folders")
+  void appReferencesResolveToRoles(Path folder) {
+    List<HasMetadata> objects = objects(folder);
     List<LogtoM2MApp> apps = ofKind(objects, LogtoM2MApp.class);
     assertThat(apps).isNotEmpty();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How the sandbox weighs an object that waits for another, and the message it then shows. */
@@ -14,7 +15,7 @@ class ConvergenceTest {
   private static final ObjectKey ROLE = new ObjectKey("LogtoRole", "default", "reader");
 
   private static ObjectState waiting(String message) {
-    return new ObjectState(ROLE, null, List.of(), ObjectState.Settle.PENDING,
+    return new ObjectState(ROLE, null, null, List.of(), ObjectState.Settle.PENDING,
         "WaitingForDependency", message, List.of(API));
   }
 
@@ -23,7 +24,7 @@ class ConvergenceTest {
     for (ObjectState state : states) {
       all.put(state.key(), state);
     }
-    Convergence.weighDependencies(all);
+    Convergence.weighDependencies(all, Set.of());
     return all.get(ROLE);
   }
 
@@ -45,7 +46,7 @@ class ConvergenceTest {
 
   @Test
   void aFailedReferenceAddsWhyItWillNotBecomeReadyWithoutNamingItAgain() {
-    ObjectState api = new ObjectState(API, null, List.of(), ObjectState.Settle.FAILED,
+    ObjectState api = new ObjectState(API, null, null, List.of(), ObjectState.Settle.FAILED,
         "InvalidSpec", "spec.scopes[1]: duplicate scope name", List.of());
 
     ObjectState role = weighed(api, waiting("LogtoApiResource default/nsapi is not ready"));
@@ -57,7 +58,7 @@ class ConvergenceTest {
 
   @Test
   void aReadyReferenceLeavesTheWaitPending() {
-    ObjectState api = new ObjectState(API, "r1", List.of(), ObjectState.Settle.READY, "Synced",
+    ObjectState api = new ObjectState(API, null, "r1", List.of(), ObjectState.Settle.READY, "Synced",
         "in sync", List.of());
 
     ObjectState role = weighed(api, waiting("LogtoApiResource default/nsapi is not ready"));

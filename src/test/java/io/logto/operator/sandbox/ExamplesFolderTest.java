@@ -331,4 +331,17 @@ class ExamplesFolderTest {
     assertThat(folder.objects()).extracting(ObjectKey::name).containsExactly("shop");
     k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
   }
+
+  @Test
+  void namespacesInReadsTheDocumentsWithoutApplyingThem() throws Exception {
+    Files.writeString(dir.resolve("api.yaml"), API);
+    Files.writeString(dir.resolve("bare.yaml"), API.replace("  namespace: team-a\n", "")
+        .replace("name: shop", "name: bare"));
+    Files.writeString(dir.resolve("broken.yaml"), "kind: [unclosed");
+    Files.writeString(dir.resolve("other.yml"), ROLE.replace("team-a", "team-b"));
+
+    assertThat(ExamplesFolder.namespacesIn(dir)).containsExactly("default", "team-a", "team-b");
+    assertThat(k8s.resources(LogtoApiResource.class).inNamespace("default").withName("bare")
+        .get()).isNull();
+  }
 }

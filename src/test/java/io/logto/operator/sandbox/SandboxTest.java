@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.logto.operator.simulator.LogtoSimulator;
@@ -36,9 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxTest {
 
   private static final Path EXAMPLES = Path.of("examples");
+  private static final Path TWO_TENANTS = EXAMPLES.resolve("two-tenants");
+  private static final String TENANT_2 = "ClusterLogtoConnection/tenant-2";
   private static final Pattern CURL = Pattern.compile(
       "curl -s -u (\\S+):(\\S+) -d grant_type=client_credentials -d resource=(\\S+)"
-          + " -d '?scope=([^']+)'? (\\S+)");
+          + " -d '?scope=([^'\\n]+)'? (\\S+)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
@@ -49,24 +52,29 @@ class SandboxTest {
   private final AtomicInteger keyboardReads = new AtomicInteger();
 
   private Sandbox sandbox(Path examples, Duration timeout, double failureRate) {
+    return sandbox(examples, true, timeout, failureRate, 1);
+  }
+
+  private Sandbox sandbox(Path examples, boolean once, Duration timeout, double failureRate,
+      int tenants) {
     return new Sandbox(
-        new Sandbox.Options(examples, true, timeout, Optional.of(temp.resolve("summary.json")),
-            Duration.ZERO, failureRate, Optional.empty(), Optional.empty(),
+        new Sandbox.Options(examples, once, timeout, Optional.of(temp.resolve("summary.json")),
+            Duration.ZERO, failureRate, tenants, Optional.empty(), Optional.empty(),
             Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
         new PrintWriter(out, true), new PrintWriter(err, true))
-        .tableOnEnter(new InputStream() {
+        .tableOnEnter(once ? new InputStream() {
           @Override
           public int read() {
             keyboardReads.incrementAndGet();
             return -1;
           }
-        });
+        } : null);
   }
 
   private Sandbox watching(Path examples) {
     return new Sandbox(
         new Sandbox.Options(examples, false, Duration.ofSeconds(30),
-            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.empty(),
+            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.empty(),
             Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
         new PrintWriter(out, true), new PrintWriter(err, true));
   }
@@ -130,6 +138,157 @@ class SandboxTest {
         .isEqualTo(orderStats.at("/data/LOGTO_APP_ID").asText());
     assertThat(claims.get("scope").asText().split(" "))
         .containsExactlyInAnyOrder("read:products", "write:products");
+  }
+
+  @Test
+  void withTwoTenantsEachObjectLandsInTheTenantItNamesAndEachCurlLineGetsAToken()
+      throws Exception {
+    record Counts(int applications, int roles, int resources) {
+      static Counts of(LogtoSimulator simulator) {
+        return new Counts(simulator.applicationCount(), simulator.roleCount(),
+            simulator.resourceCount());
+      }
+    }
+    AtomicReference<Counts> one = new AtomicReference<>();
+    AtomicReference<Counts> two = new AtomicReference<>();
+    AtomicReference<String> twoEndpoint = new AtomicReference<>();
+    List<MatchResult> curls = new ArrayList<>();
+    List<HttpResponse<String>> tokens = new ArrayList<>();
+    int code = sandbox(TWO_TENANTS, true, Duration.ofSeconds(60), 0, 2)
+        .onConverged(stack -> {
+          one.set(Counts.of(stack.logto().simulator().orElseThrow()));
+          LogtoSimulator second = stack.extraTenants().tenants().get(0).logto().simulator()
+              .orElseThrow();
+          two.set(Counts.of(second));
+          twoEndpoint.set(second.endpoint().toString());
+          curls.addAll(curlLines(out.toString()));
+          curls.forEach(curl -> tokens.add(runCurl(curl)));
+        })
+        .run();
+
+    assertThat(code).as(out + "\n" + err).isZero();
+    JsonNode summary = summary();
+    JsonNode objects = summary.get("objects");
+    assertThat(objects).hasSize(6).allSatisfy(o ->
+        assertThat(readyReason(o)).as(o.toString()).isEqualTo("Synced"));
+    for (String name : List.of("billing-api", "invoice-reader", "invoice-export")) {
+      assertThat(find(objects, name).get("connection").asText()).isEqualTo(TENANT_2);
+    }
+    for (String name : List.of("inventory-api", "inventory-reader", "stock-report")) {
+      assertThat(find(objects, name).get("connection").asText()).isEqualTo("own");
+    }
+    // Each tenant holds its three, and only those.
+    assertThat(one.get()).isEqualTo(new Counts(1, 1, 1));
+    assertThat(two.get()).isEqualTo(new Counts(1, 1, 1));
+    JsonNode connections = summary.get("connections");
+    assertThat(connections).hasSize(2);
+    assertThat(connections.get(0).get("connection").asText()).isEqualTo("own");
+    assertThat(connections.get(0).at("/logto/applications").asLong()).isEqualTo(1);
+    JsonNode tenant2 = connections.get(1);
+    assertThat(tenant2.get("connection").asText()).isEqualTo(TENANT_2);
+    assertThat(tenant2.get("endpoint").asText()).isEqualTo(twoEndpoint.get());
+    assertThat(tenant2.get("ready").asText()).isEqualTo("True");
+    assertThat(tenant2.get("reason").asText()).isEqualTo("Connected");
+    assertThat(tenant2.at("/logto/applications").asLong()).isEqualTo(1);
+    assertThat(tenant2.at("/logto/roles").asLong()).isEqualTo(1);
+    assertThat(tenant2.at("/logto/resources").asLong()).isEqualTo(1);
+    assertThat(find(summary.get("secrets"), "invoice-export-logto-credentials")
+        .at("/data/LOGTO_ENDPOINT").asText()).isEqualTo(twoEndpoint.get());
+
+    String printed = out.toString();
+    assertThat(printed).contains("tenant 2: " + twoEndpoint.get(),
+        "ClusterLogtoConnection tenant-2 (credentials in Secret"
+            + " logto-operator/tenant-2-credentials; allows namespaces default)")
+        .containsPattern("CONNECTION +READY +REASON +ENDPOINT +APPS +ROLES +RESOURCES")
+        .containsPattern(TENANT_2 + " +True +Connected +" + twoEndpoint.get() + " +1 +1 +1")
+        .containsPattern("LogtoM2MApp +default/invoice-export +" + TENANT_2 + " +True +Synced");
+    // One token per tenant, each from its own tenant's endpoint, for that tenant's app.
+    assertThat(curls).hasSize(2);
+    assertThat(curls.get(0).group(5)).doesNotStartWith(twoEndpoint.get());
+    assertThat(curls.get(1).group(5)).isEqualTo(twoEndpoint.get() + "/oidc/token");
+    List<String> audiences = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> answer = tokens.get(i);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      JsonNode claims = jwtClaims(JSON.readTree(answer.body()).get("access_token").asText());
+      assertThat(claims.get("client_id").asText()).isEqualTo(curls.get(i).group(1));
+      audiences.add(claims.get("aud").asText());
+    }
+    assertThat(audiences).containsExactly("https://inventory.api", "https://billing.api");
+    assertThat(find(objects, "invoice-export").get("logtoId").asText())
+        .isEqualTo(curls.get(1).group(1));
+  }
+
+  /** The folder cannot make a connection: waiting for one that does not exist is settled. */
+  @Test
+  void withOneTenantTheObjectsOfTenant2SettleAtOnceSayingHowToGetIt() throws Exception {
+    long start = System.nanoTime();
+    int code = sandbox(TWO_TENANTS, true, Duration.ofSeconds(60), 0, 1).run();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(code).isEqualTo(Sandbox.NOT_READY);
+    assertThat(took).isLessThan(Duration.ofSeconds(25));
+    JsonNode objects = summary().get("objects");
+    for (String name : List.of("billing-api", "invoice-reader", "invoice-export")) {
+      assertThat(readyReason(find(objects, name))).isEqualTo("WaitingForDependency");
+    }
+    for (String name : List.of("inventory-api", "inventory-reader", "stock-report")) {
+      assertThat(readyReason(find(objects, name))).isEqualTo("Synced");
+    }
+    assertThat(summary().get("connections")).hasSize(1);
+    assertThat(out.toString()).contains("cannot become Ready", "ClusterLogtoConnection tenant-2"
+        + " does not exist (the sandbox makes the ClusterLogtoConnections tenant-2 to tenant-N"
+        + " with --tenants N)");
+  }
+
+  /** In watch mode, a namespace new to the folder is allowed by the sandbox's connections. */
+  @Test
+  void inWatchModeObjectsOfANewNamespaceLandInTheSecondTenant() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("watched-tenants"));
+    String api = """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: shop
+          namespace: %s
+        spec:
+          connectionRef:
+            kind: ClusterLogtoConnection
+            name: tenant-2
+          indicator: https://%s.shop.example
+        """;
+    Files.writeString(dir.resolve("shop.yaml"), api.formatted("default", "default"));
+    java.util.concurrent.CountDownLatch converged = new java.util.concurrent.CountDownLatch(1);
+    AtomicReference<LogtoSimulator> second = new AtomicReference<>();
+    Sandbox sandbox = sandbox(dir, false, Duration.ofSeconds(30), 0, 2)
+        .onConverged(stack -> {
+          second.set(stack.extraTenants().tenants().get(0).logto().simulator().orElseThrow());
+          converged.countDown();
+        });
+    Thread running = new Thread(() -> {
+      try {
+        sandbox.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    running.start();
+    try {
+      assertThat(converged.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString())
+          .isTrue();
+      assertThat(second.get().resourceCount()).isEqualTo(1);
+
+      Files.writeString(dir.resolve("team-b.yaml"), api.formatted("team-b", "team-b"));
+
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> summary().get("objects").size() == 2
+              && "Synced".equals(readyReason(find(summary().get("objects"), "shop", "team-b"))));
+      assertThat(second.get().resourceCount()).isEqualTo(2);
+      assertThat(out.toString()).doesNotContain("Forbidden");
+    } finally {
+      sandbox.stop();
+      assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
+    }
   }
 
   @Test
@@ -271,7 +430,7 @@ class SandboxTest {
     AtomicReference<io.fabric8.kubernetes.client.KubernetesClient> client = new AtomicReference<>();
     Sandbox sandbox = new Sandbox(
         new Sandbox.Options(dir, false, Duration.ofSeconds(30),
-            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.empty(),
+            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.empty(),
             Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
         new PrintWriter(out, true), new PrintWriter(err, true))
         .onConverged(stack -> {
@@ -405,7 +564,7 @@ class SandboxTest {
       AtomicReference<Long> appsWhileRunning = new AtomicReference<>();
       int code = new Sandbox(
           new Sandbox.Options(EXAMPLES, true, Duration.ofSeconds(60),
-              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, Optional.of(remote),
+              Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.of(remote),
               Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
           new PrintWriter(out, true), new PrintWriter(err, true))
           .onConverged(stack -> appsWhileRunning.set((long) logto.applicationCount()))
@@ -464,9 +623,15 @@ class SandboxTest {
   }
 
   private static JsonNode find(JsonNode array, String name) {
+    return find(array, name, null);
+  }
+
+  /** @param namespace null for any */
+  private static JsonNode find(JsonNode array, String name, String namespace) {
     List<JsonNode> found = new ArrayList<>();
     array.forEach(n -> {
-      if (name.equals(n.get("name").asText())) {
+      if (name.equals(n.get("name").asText())
+          && (namespace == null || namespace.equals(n.get("namespace").asText()))) {
         found.add(n);
       }
     });
@@ -483,10 +648,20 @@ class SandboxTest {
     return null;
   }
 
-  /** Does what the printed curl command does. */
+  /** Does what the (first) printed curl command does. */
   private static HttpResponse<String> runCurlLine(String printed) {
     Matcher curl = CURL.matcher(printed);
     assertThat(curl.find()).as(printed).isTrue();
+    return runCurl(curl);
+  }
+
+  /** The printed curl commands: user, password, resource, scope and URL. */
+  private static List<MatchResult> curlLines(String printed) {
+    return CURL.matcher(printed).results().toList();
+  }
+
+  /** Does what a printed curl command does. */
+  private static HttpResponse<String> runCurl(MatchResult curl) {
     String form = "grant_type=client_credentials&resource=" + encode(curl.group(3)) + "&scope="
         + encode(curl.group(4));
     HttpRequest request = HttpRequest.newBuilder(URI.create(curl.group(5)))

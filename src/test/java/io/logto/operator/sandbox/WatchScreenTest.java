@@ -19,7 +19,7 @@ class WatchScreenTest {
   private final WatchScreen screen = new WatchScreen(new PrintWriter(out), new PrintWriter(err));
 
   private static ObjectState ready(ObjectKey key, String id) {
-    return new ObjectState(key, id, List.of(), ObjectState.Settle.READY, "Synced", "in sync",
+    return new ObjectState(key, null, id, List.of(), ObjectState.Settle.READY, "Synced", "in sync",
         List.of());
   }
 
