@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -19,22 +18,19 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
- * The Argo CD health checks in argocd/health, run with luaj on objects shaped like the operator's
- * status, as Argo CD runs them (the live object as the global obj; the script returns a table).
+ * The Argo CD health check argocd/health.lua, run with luaj on objects shaped like the operator's
+ * status, as Argo CD runs it (the live object as the global obj; the script returns a table).
  */
 class ArgoCdHealthTest {
 
-  static final Path HEALTH = Project.path("argocd/health");
-  static final List<String> KINDS = List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp",
-      "LogtoConnection", "ClusterLogtoConnection");
+  static final Path HEALTH = Project.path("argocd/health.lua");
 
   record Health(String status, String message) {}
 
-  static Health run(String kind, String objectYaml) {
+  static Health run(String objectYaml) {
     Globals globals = JsePlatform.standardGlobals();
     globals.set("obj", toLua(Project.yamlDocuments(objectYaml).get(0)));
-    Path script = HEALTH.resolve("m2m.logto.io_" + kind + ".lua");
-    LuaValue hs = globals.load(Project.read(script), script.getFileName().toString()).call();
+    LuaValue hs = globals.load(Project.read(HEALTH), "health.lua").call();
     assertThat(hs.istable()).as("script returns a table").isTrue();
     LuaValue message = hs.get("message");
     return new Health(hs.get("status").tojstring(), message.isnil() ? null : message.tojstring());
@@ -145,18 +141,11 @@ class ArgoCdHealthTest {
             "Healthy", "ok"));
   }
 
-  static Stream<Arguments> samplesForEveryKind() {
-    return KINDS.stream().flatMap(kind -> samples().map(sample -> {
-      Object[] args = sample.get();
-      return Arguments.of(kind, args[0], args[1], args[2], args[3]);
-    }));
-  }
-
-  @ParameterizedTest(name = "{0}: {1} -> {3}")
-  @MethodSource("samplesForEveryKind")
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource("samples")
   void healthFollowsTheReadyCondition(
-      String kind, String description, String object, String status, String message) {
-    assertThat(run(kind, object)).isEqualTo(new Health(status, message));
+      String description, String object, String status, String message) {
+    assertThat(run(object)).isEqualTo(new Health(status, message));
   }
 
   static Stream<Arguments> connectionSamples() {
@@ -176,29 +165,25 @@ class ArgoCdHealthTest {
   void aConnectionIsDegradedOnlyWhenItsCredentialsOrSpecAreWrong(
       String kind, String status, String expected) {
     String connection = object(1, status).replace("kind: LogtoRole", "kind: " + kind);
-    assertThat(run(kind, connection).status()).isEqualTo(expected);
+    assertThat(run(connection).status()).isEqualTo(expected);
   }
 
+  /** Argo CD looks a script up by group and kind: every kind of crds/ needs the script. */
   @Test
-  void thereIsOneHealthCheckPerKind() {
-    assertThat(Project.list(HEALTH, ".lua")).extracting(p -> p.getFileName().toString())
-        .containsExactlyInAnyOrderElementsOf(
-            KINDS.stream().map(k -> "m2m.logto.io_" + k + ".lua").toList());
-  }
-
-  @Test
-  void argocdCmPatchEmbedsExactlyTheScripts() {
+  void argocdCmPatchEmbedsTheScriptForEveryKindOfTheCrds() {
     JsonNode patch = Project.yamlDocuments(Project.read("argocd/argocd-cm-patch.yaml")).get(0);
 
     assertThat(patch.at("/kind").asText()).isEqualTo("ConfigMap");
     assertThat(patch.at("/metadata/name").asText()).isEqualTo("argocd-cm");
     Map<String, String> embedded = new TreeMap<>();
     patch.get("data").fields().forEachRemaining(e -> embedded.put(e.getKey(), e.getValue().asText()));
-    Map<String, String> files = new TreeMap<>();
-    for (String kind : KINDS) {
-      files.put("resource.customizations.health.m2m.logto.io_" + kind,
-          Project.read(HEALTH.resolve("m2m.logto.io_" + kind + ".lua")));
+    Map<String, String> expected = new TreeMap<>();
+    for (Path crd : Project.list(Project.path("crds"), ".yaml")) {
+      JsonNode spec = Project.yamlDocuments(Project.read(crd)).get(0).get("spec");
+      expected.put("resource.customizations.health." + spec.get("group").asText() + "_"
+          + spec.at("/names/kind").asText(), Project.read(HEALTH));
     }
-    assertThat(embedded).isEqualTo(files);
+    assertThat(expected).hasSize(5);
+    assertThat(embedded).isEqualTo(expected);
   }
 }

@@ -1,7 +1,7 @@
 -- Argo CD health check for the Logto M2M operator's custom resources (m2m.logto.io).
--- The same script serves LogtoApiResource, LogtoRole, LogtoM2MApp, LogtoConnection and
--- ClusterLogtoConnection; it reads only the Ready condition and status.observedGeneration, which
--- the operator writes for all five kinds.
+-- One script for all five kinds (LogtoApiResource, LogtoRole, LogtoM2MApp, LogtoConnection,
+-- ClusterLogtoConnection): it reads only the Ready condition and status.observedGeneration, which
+-- the operator writes for each. argocd-cm needs it once per kind (argocd-cm-patch.yaml).
 --   Healthy     Ready=True for the current generation
 --   Degraded    Ready=False for a reason that needs a change in Git or Logto (InvalidSpec, Conflict,
 --               Forbidden, Unauthorized: Logto refused a connection's credentials)
