@@ -126,9 +126,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
           credentials.managementApiResource(), credentials.appId(), credentials.appSecret(),
           Objects.toString(caPem), settings.maxConcurrentCalls(), policyInputs(connection)));
       boolean changed = !registry.fingerprint(key).filter(fingerprint::equals).isPresent();
-      LogtoClient client = changed
-          ? clients.create(key, credentials, settings.maxConcurrentCalls(), caPem)
-          : null;
+      LogtoClient client = changed ? newClient(key, credentials, settings, caPem) : null;
       LogtoTenant tenant = changed
           ? new LogtoTenant(key, client, credentials, policy(connection))
           : registry.usable(key).orElseThrow();
@@ -204,6 +202,18 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
       if (!e.isUnavailable()) {
         registry.outages().answered(key);
       }
+    }
+  }
+
+  /** The connection's client; what it cannot be built from is the spec's to fix. */
+  private LogtoClient newClient(ConnectionKey key, LogtoConnection credentials,
+      ConnectionSettings settings, String caPem) {
+    try {
+      return clients.create(key, credentials, settings.maxConcurrentCalls(), caPem);
+    } catch (IllegalArgumentException e) {
+      // A CA bundle that is not a certificate, an endpoint OkHttp refuses: left to the
+      // framework's retry, it would leave the last status (and the last client) in place.
+      throw SyncFailure.invalidSpec("spec: " + e.getMessage());
     }
   }
 

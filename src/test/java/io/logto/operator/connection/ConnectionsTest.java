@@ -305,6 +305,33 @@ class ConnectionsTest {
     h.awaitReady(waiting);
   }
 
+  /** A CA bundle that looks like PEM but is not a certificate: the connection says so. */
+  @Test
+  void anUnreadableCaBundleMakesTheConnectionInvalidSpec() {
+    LogtoConnection connection = namespacedConnection("tenant-2", second);
+    awaitConnection(connection, "Connected");
+    h.k8s.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+        .withName("corp-ca").withNamespace(NS).endMetadata()
+        .addToData("ca.crt", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n"
+            + "-----END CERTIFICATE-----\n").build()).create();
+    h.edit(connection, c -> {
+      io.logto.operator.crd.connection.CaBundleRef ca =
+          new io.logto.operator.crd.connection.CaBundleRef();
+      ca.setConfigMapName("corp-ca");
+      ca.setKey("ca.crt");
+      c.getSpec().setCaBundle(ca);
+      return c;
+    });
+
+    awaitConnection(connection, "InvalidSpec");
+    assertThat(ready(connection).orElseThrow().getMessage())
+        .startsWith("spec: cannot use CA bundle (PEM text): java.security.cert.CertificateException");
+    LogtoApiResource waiting = h.create(in(apiResource("shop", "https://shop.api", "read"),
+        TENANT_2));
+    h.awaitReady(waiting, "WaitingForDependency");
+    assertThat(second.resourceCount()).isZero();
+  }
+
   @Test
   void aClusterConnectionServesOnlyTheNamespacesItAllows() {
     h.k8s.resource(new NamespaceBuilder().withNewMetadata().withName("team-c")
