@@ -107,15 +107,6 @@ public final class ConnectionRegistry implements AutoCloseable {
     return entry.tenant();
   }
 
-  /** The tenant an object being deleted was reconciled in, if it is still usable. */
-  public Optional<LogtoTenant> resolveForDeletion(HasMetadata object, ConnectionRef ref) {
-    try {
-      return Optional.of(resolve(object, ref));
-    } catch (SyncFailure gone) {
-      return Optional.empty();
-    }
-  }
-
   private static void close(Entry entry) {
     if (entry != null && entry.client() != null) {
       try {

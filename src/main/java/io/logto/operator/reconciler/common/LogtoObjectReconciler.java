@@ -14,7 +14,6 @@ import io.logto.operator.connection.ConnectionKey;
 import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.crd.common.ConnectionRef;
 import io.logto.operator.crd.common.LogtoObjectStatus;
-import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.logto.LogtoException;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -77,8 +76,7 @@ public abstract class LogtoObjectReconciler<
   /** Indexes the objects by connection; each kind calls it from prepareEventSources. */
   protected void indexByConnection(EventSourceContext<R> context) {
     primaryCache = context.getPrimaryCache();
-    primaryCache.addIndexer(BY_CONNECTION,
-        r -> List.of(ConnectionKey.of(r, connectionRef(r)).label()));
+    primaryCache.addIndexer(BY_CONNECTION, r -> List.of(ConnectionLabels.tenantOf(r)));
   }
 
   /** Reconciles the objects that use a connection that became usable, changed or went. */
@@ -89,19 +87,13 @@ public abstract class LogtoObjectReconciler<
     }
   }
 
-  /** The connection the object names in spec.connectionRef; null for the operator's own. */
-  protected ConnectionRef connectionRef(R resource) {
-    Object spec = resource.getSpec();
-    return spec instanceof WithConnection connected ? connected.getConnectionRef() : null;
-  }
-
   @Override
   public final UpdateControl<R> reconcile(R resource, Context<R> context) {
     ResourceID id = ResourceID.fromResource(resource);
     LogtoTenant tenant = null;
     SyncFailure unresolved = null;
     try {
-      tenant = services.connections().resolve(resource, connectionRef(resource));
+      tenant = services.connections().resolve(resource, ConnectionLabels.refOf(resource));
     } catch (SyncFailure failure) {
       unresolved = failure;
     }
@@ -198,7 +190,7 @@ public abstract class LogtoObjectReconciler<
   @Override
   public final DeleteControl cleanup(R resource, Context<R> context) {
     ResourceID id = ResourceID.fromResource(resource);
-    ConnectionRef ref = connectionRef(resource);
+    ConnectionRef ref = ConnectionLabels.refOf(resource);
     LogtoTenant tenant;
     try {
       tenant = services.connections().resolve(resource, ref);
