@@ -157,16 +157,21 @@ public abstract class LogtoObjectReconciler<
           ? UpdateControl.<R>noUpdate().rescheduleAfter(outcome.lookAgainIn())
           : UpdateControl.noUpdate();
     }
+    return UpdateControl.<R>noUpdate().rescheduleAfter(retryDelay(id, outcome.reason()));
+  }
+
+  /** The object's next backoff, capped for failures that end without an event to wake it. */
+  private Duration retryDelay(ResourceID id, Reason reason) {
     Duration delay = backoff.next(id);
-    if (outcome.reason() == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {
-      delay = MAX_WAIT_RECHECK;
+    if (reason == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {
+      return MAX_WAIT_RECHECK;
     }
     // While Logto is down the client fails fast, so retrying is cheap; and whichever retry finds
     // it back wakes the others (see TenantOutages).
-    if (outcome.reason() == Reason.LogtoUnavailable && delay.compareTo(MAX_OUTAGE_RETRY) > 0) {
-      delay = MAX_OUTAGE_RETRY;
+    if (reason == Reason.LogtoUnavailable && delay.compareTo(MAX_OUTAGE_RETRY) > 0) {
+      return MAX_OUTAGE_RETRY;
     }
-    return UpdateControl.<R>noUpdate().rescheduleAfter(delay);
+    return delay;
   }
 
   /** After a sync that the periodic resync asked for: say that Logto was put right. */
@@ -253,8 +258,7 @@ public abstract class LogtoObjectReconciler<
           session.namespace(), session.name(), e.getMessage());
     }
     reportTransition(session, before, new Outcome(false, reason, message, false));
-    Duration delay = backoff.next(id);
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(id, reason));
   }
 
   /** Result of {@link #remove}: done, or blocked with a reason. */
