@@ -49,7 +49,6 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
 
   private final ConnectionRegistry registry;
   private final TenantClients clients;
-  private final NamespaceLabels namespaceLabels;
   private final Consumer<ConnectionKey> wakeUsers;
   private final EventRecorder events;
   private final String operatorNamespace;
@@ -62,11 +61,10 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
    * @param recheck how often the credentials are read and proven again
    */
   ConnectionReconciler(ConnectionRegistry registry, TenantClients clients,
-      NamespaceLabels namespaceLabels, Consumer<ConnectionKey> wakeUsers, EventRecorder events,
-      String operatorNamespace, Clock clock, Duration recheck) {
+      Consumer<ConnectionKey> wakeUsers, EventRecorder events, String operatorNamespace,
+      Clock clock, Duration recheck) {
     this.registry = registry;
     this.clients = clients;
-    this.namespaceLabels = namespaceLabels;
     this.wakeUsers = wakeUsers;
     this.events = events;
     this.operatorNamespace = operatorNamespace;
@@ -74,31 +72,66 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
     this.recheck = recheck;
   }
 
-  static ConnectionKey keyOf(CustomResource<?, ?> connection) {
-    return connection instanceof ClusterLogtoConnection
-        ? ConnectionKey.cluster(connection.getMetadata().getName())
-        : ConnectionKey.namespaced(connection.getMetadata().getNamespace(),
-            connection.getMetadata().getName());
-  }
+  /** The connection's key in the registry. */
+  abstract ConnectionKey keyOf(C connection);
+
+  /** Who may use the connection. */
+  abstract NamespacePolicy policy(C connection);
+
+  /** What {@link #policy} is built from, beyond the key. */
+  abstract Object policyInputs(C connection);
 
   /** LogtoConnection: its own namespace may use it. */
   public static final class Namespaced
       extends ConnectionReconciler<io.logto.operator.crd.connection.LogtoConnection> {
     public Namespaced(ConnectionRegistry registry, TenantClients clients,
-        NamespaceLabels namespaceLabels, Consumer<ConnectionKey> wakeUsers, EventRecorder events,
-        String operatorNamespace, Clock clock, Duration recheck) {
-      super(registry, clients, namespaceLabels, wakeUsers, events, operatorNamespace, clock,
-          recheck);
+        Consumer<ConnectionKey> wakeUsers, EventRecorder events, String operatorNamespace,
+        Clock clock, Duration recheck) {
+      super(registry, clients, wakeUsers, events, operatorNamespace, clock, recheck);
+    }
+
+    @Override
+    ConnectionKey keyOf(io.logto.operator.crd.connection.LogtoConnection connection) {
+      return ConnectionKey.namespaced(connection.getMetadata().getNamespace(),
+          connection.getMetadata().getName());
+    }
+
+    @Override
+    NamespacePolicy policy(io.logto.operator.crd.connection.LogtoConnection connection) {
+      return NamespacePolicy.ownNamespace(connection.getMetadata().getNamespace());
+    }
+
+    @Override
+    Object policyInputs(io.logto.operator.crd.connection.LogtoConnection connection) {
+      return List.of(); // only its namespace, which the key holds
     }
   }
 
   /** ClusterLogtoConnection: the namespaces it allows may use it. */
   public static final class Cluster extends ConnectionReconciler<ClusterLogtoConnection> {
+    private final NamespaceLabels namespaceLabels;
+
     public Cluster(ConnectionRegistry registry, TenantClients clients,
         NamespaceLabels namespaceLabels, Consumer<ConnectionKey> wakeUsers, EventRecorder events,
         String operatorNamespace, Clock clock, Duration recheck) {
-      super(registry, clients, namespaceLabels, wakeUsers, events, operatorNamespace, clock,
-          recheck);
+      super(registry, clients, wakeUsers, events, operatorNamespace, clock, recheck);
+      this.namespaceLabels = namespaceLabels;
+    }
+
+    @Override
+    ConnectionKey keyOf(ClusterLogtoConnection connection) {
+      return ConnectionKey.cluster(connection.getMetadata().getName());
+    }
+
+    @Override
+    NamespacePolicy policy(ClusterLogtoConnection connection) {
+      return ClusterNamespaces.policy(connection.getSpec(), namespaceLabels);
+    }
+
+    @Override
+    Object policyInputs(ClusterLogtoConnection connection) {
+      return java.util.Arrays.asList(connection.getSpec().getAllowedNamespaces(),
+          connection.getSpec().getPrivilegedNamespaces());
     }
   }
 
@@ -126,9 +159,7 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
           credentials.managementApiResource(), credentials.appId(), credentials.appSecret(),
           Objects.toString(caPem), settings.maxConcurrentCalls(), policyInputs(connection)));
       boolean changed = !registry.fingerprint(key).filter(fingerprint::equals).isPresent();
-      LogtoClient client = changed
-          ? clients.create(key, credentials, settings.maxConcurrentCalls(), caPem)
-          : null;
+      LogtoClient client = changed ? newClient(key, credentials, settings, caPem) : null;
       LogtoTenant tenant = changed
           ? new LogtoTenant(key, client, credentials, policy(connection))
           : registry.usable(key).orElseThrow();
@@ -207,6 +238,18 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
     }
   }
 
+  /** The connection's client; what it cannot be built from is the spec's to fix. */
+  private LogtoClient newClient(ConnectionKey key, LogtoConnection credentials,
+      ConnectionSettings settings, String caPem) {
+    try {
+      return clients.create(key, credentials, settings.maxConcurrentCalls(), caPem);
+    } catch (IllegalArgumentException e) {
+      // A CA bundle that is not a certificate, an endpoint OkHttp refuses: left to the
+      // framework's retry, it would leave the last status (and the last client) in place.
+      throw SyncFailure.invalidSpec("spec: " + e.getMessage());
+    }
+  }
+
   private void register(ConnectionKey key, LogtoTenant tenant, LogtoClient client,
       String fingerprint, boolean changed, C connection) {
     if (changed) {
@@ -233,23 +276,6 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
         connection.getKind(), key.label());
     wakeUsers.accept(key);
     return DeleteControl.defaultDelete();
-  }
-
-  /** What {@link #policy} is built from. */
-  private static List<Object> policyInputs(CustomResource<?, ?> connection) {
-    if (connection instanceof ClusterLogtoConnection cluster) {
-      return java.util.Arrays.asList(cluster.getSpec().getAllowedNamespaces(),
-          cluster.getSpec().getPrivilegedNamespaces());
-    }
-    return List.of(connection.getMetadata().getNamespace());
-  }
-
-  /** Who may use the connection: its namespace, or those a cluster connection allows. */
-  private NamespacePolicy policy(C connection) {
-    if (connection instanceof ClusterLogtoConnection cluster) {
-      return ClusterNamespaces.policy(cluster.getSpec(), namespaceLabels);
-    }
-    return NamespacePolicy.ownNamespace(connection.getMetadata().getNamespace());
   }
 
   private static LogtoConnection credentials(KubernetesClient client, ConnectionSettings s) {

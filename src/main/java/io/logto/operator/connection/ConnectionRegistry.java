@@ -91,10 +91,8 @@ public final class ConnectionRegistry implements AutoCloseable {
     });
     Entry entry = entries.get(key);
     if (entry == null) {
-      throw SyncFailure.waitingFor(key == ConnectionKey.DEFAULT
-          ? "the operator has no connection of its own (LOGTO_ENDPOINT is not set): set"
-              + " spec.connectionRef"
-          : key.describe() + " does not exist");
+      // Never the operator's own: the operator registers it at start (LOGTO_ENDPOINT is required).
+      throw SyncFailure.waitingFor(key.describe() + " does not exist");
     }
     if (entry.tenant() == null) {
       throw SyncFailure.waitingFor(key.describe() + " is not ready: " + entry.problem());
@@ -105,15 +103,6 @@ public final class ConnectionRegistry implements AutoCloseable {
           + " does not allow namespace " + namespace + " (see its allowedNamespaces)");
     }
     return entry.tenant();
-  }
-
-  /** The tenant an object being deleted was reconciled in, if it is still usable. */
-  public Optional<LogtoTenant> resolveForDeletion(HasMetadata object, ConnectionRef ref) {
-    try {
-      return Optional.of(resolve(object, ref));
-    } catch (SyncFailure gone) {
-      return Optional.empty();
-    }
   }
 
   private static void close(Entry entry) {

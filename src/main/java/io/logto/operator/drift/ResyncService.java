@@ -3,13 +3,11 @@ package io.logto.operator.drift;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.logto.operator.connection.ConnectionKey;
 import io.logto.operator.connection.ConnectionRegistry;
 import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.common.LogtoObjectStatus;
-import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.logto.LogtoException;
@@ -22,6 +20,7 @@ import io.logto.operator.reconciler.apiresource.ApiResourceReconciler;
 import io.logto.operator.reconciler.app.AppDrift;
 import io.logto.operator.reconciler.app.M2MAppReconciler;
 import io.logto.operator.reconciler.common.Conditions;
+import io.logto.operator.reconciler.common.ConnectionLabels;
 import io.logto.operator.reconciler.common.DriftQueue;
 import io.logto.operator.reconciler.common.ReconcileTrigger;
 import io.logto.operator.reconciler.role.RoleDrift;
@@ -122,7 +121,8 @@ public final class ResyncService implements AutoCloseable {
     int checked = 0;
     int drifted = 0;
     for (LogtoTenant tenant : connections.usable()) {
-      Predicate<CustomResource<?, ?>> inTenant = cr -> tenant.key().equals(connectionOf(cr));
+      Predicate<CustomResource<?, ?>> inTenant =
+          cr -> tenant.key().equals(ConnectionLabels.keyOf(cr));
       try {
         Report report = compare(tenant.logto(),
             resourceCrs.stream().filter(inTenant).toList(),
@@ -138,11 +138,6 @@ public final class ResyncService implements AutoCloseable {
       }
     }
     return report(checked, drifted);
-  }
-
-  private static ConnectionKey connectionOf(CustomResource<?, ?> cr) {
-    Object spec = cr.getSpec();
-    return ConnectionKey.of(cr, spec instanceof WithConnection w ? w.getConnectionRef() : null);
   }
 
   private Report compare(LogtoApi logto, List<LogtoApiResource> resourceCrs,

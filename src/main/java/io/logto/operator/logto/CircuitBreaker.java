@@ -18,8 +18,8 @@ final class CircuitBreaker {
 
   private final LongSupplier nanoTime;
   private int failuresInARow;
+  /** While {@link #failuresInARow} is at least the threshold: until when calls are refused. */
   private long openUntil;
-  private boolean open;
   private Duration pause = FIRST_PAUSE;
 
   CircuitBreaker() {
@@ -32,7 +32,7 @@ final class CircuitBreaker {
 
   /** Refuses the call while the breaker is open. */
   synchronized void check(String call) {
-    if (open && nanoTime.getAsLong() - openUntil < 0) {
+    if (failuresInARow >= THRESHOLD && nanoTime.getAsLong() - openUntil < 0) {
       throw new LogtoException(LogtoException.NO_RESPONSE, null, call + ": not sent: Logto failed"
           + " the last " + failuresInARow + " calls; trying again in "
           + Math.max(1, (openUntil - nanoTime.getAsLong()) / 1_000_000_000) + " s");
@@ -41,7 +41,6 @@ final class CircuitBreaker {
 
   synchronized void succeeded() {
     failuresInARow = 0;
-    open = false;
     pause = FIRST_PAUSE;
   }
 
@@ -51,16 +50,14 @@ final class CircuitBreaker {
       return;
     }
     long now = nanoTime.getAsLong();
-    if (!open) {
-      open = true;
-      pause = FIRST_PAUSE;
-    } else if (now - openUntil >= 0) {
+    if (failuresInARow > THRESHOLD) {
+      if (now - openUntil < 0) {
+        // A call that was already under way when the breaker opened: the pause stands.
+        return;
+      }
       // A call let through after the pause failed too: wait longer this time.
       Duration doubled = pause.multipliedBy(2);
       pause = doubled.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : doubled;
-    } else {
-      // A call that was already under way when the breaker opened: the pause stands.
-      return;
     }
     openUntil = now + pause.toNanos();
   }

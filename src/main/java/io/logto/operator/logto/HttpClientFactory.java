@@ -56,7 +56,7 @@ final class HttpClientFactory {
       X509TrustManager trust = options.caBundle() != null
           ? trustingPlatformAnd(options.caBundle())
           : trustingPlatformAnd(options.caBundlePem().getBytes(StandardCharsets.UTF_8),
-              "the connection's CA bundle");
+              "(PEM text)");
       builder.sslSocketFactory(sslContext(trust).getSocketFactory(), trust);
     }
     return builder.build();

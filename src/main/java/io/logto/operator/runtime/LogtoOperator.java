@@ -96,18 +96,18 @@ public final class LogtoOperator implements AutoCloseable {
     List<LogtoObjectReconciler<?, ?>> kinds = List.of(apiResources, roles, apps);
     Consumer<ConnectionKey> wakeUsers = key -> kinds.forEach(kind -> kind.wakeUsersOf(key));
     registry.outages().onRecovery(wakeUsers);
-    NamespaceLabels labels = new NamespaceLabels(client, Duration.ofSeconds(30));
     String operatorNamespace = settings.operatorNamespace().orElse(null);
 
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrides(client, settings, metrics, closing));
     if (served.serves(ConnectionKey.Scope.NAMESPACED)) {
-      operator.register(new ConnectionReconciler.Namespaced(registry, clients, labels,
-          wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
+      operator.register(new ConnectionReconciler.Namespaced(registry, clients, wakeUsers,
+          events, operatorNamespace, clock, settings.connectionRecheck()),
           LogtoOperator.<LogtoConnection>controller(settings)
               .andThen(c -> c.withName("logtoconnectionreconciler")));
     }
     if (served.serves(ConnectionKey.Scope.CLUSTER)) {
+      NamespaceLabels labels = new NamespaceLabels(client, Duration.ofSeconds(30));
       operator.register(new ConnectionReconciler.Cluster(registry, clients, labels,
           wakeUsers, events, operatorNamespace, clock, settings.connectionRecheck()),
           c -> c.withName("clusterlogtoconnectionreconciler")

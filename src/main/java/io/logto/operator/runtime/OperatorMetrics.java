@@ -28,7 +28,7 @@ public final class OperatorMetrics {
 
   /**
    * The listener of a connection's client: its calls carry the label {@code connection}
-   * ({@code default}, {@code ns/name} or {@code cluster/name}).
+   * ({@code default}, {@code ns/name} or {@code cluster:name}; see ConnectionKey#label).
    */
   public LogtoCallListener logtoCallListener(String connection) {
     return new LogtoCallListener() {

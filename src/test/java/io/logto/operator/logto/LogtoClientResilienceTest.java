@@ -119,6 +119,27 @@ class LogtoClientResilienceTest extends SimulatorTestBase {
     assertThat(logto.roleCount()).isEqualTo(1);
   }
 
+  /** The breaker sits in front of the retries: a failing Logto stops being called at all. */
+  @Test
+  void afterFiveFailedCallsInARowCallsAreRefusedWithoutBeingSent() {
+    client.listRoles();
+    logto.setFailureRate(1.0, 503);
+    for (int i = 0; i < CircuitBreaker.THRESHOLD; i++) {
+      assertThatThrownBy(() -> client.getApplication(logto.bootstrapAppId()))
+          .isInstanceOfSatisfying(LogtoException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+    assertThat(count("GET /api/applications/{id}")).as("each with its 3 retries")
+        .isEqualTo(CircuitBreaker.THRESHOLD * 4L);
+
+    logto.clearFaults();
+    assertThatThrownBy(() -> client.listRoles())
+        .isInstanceOfSatisfying(LogtoException.class, e -> {
+          assertThat(e.isUnavailable()).isTrue();
+          assertThat(e.getMessage()).startsWith("GET /api/roles: not sent");
+        });
+    assertThat(count("GET /api/roles")).as("the refused call never left").isEqualTo(1);
+  }
+
   @Test
   void readsAreRetriedOn500() {
     client.listRoles();

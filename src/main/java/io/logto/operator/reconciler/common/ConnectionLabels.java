@@ -2,6 +2,7 @@ package io.logto.operator.reconciler.common;
 
 import io.fabric8.kubernetes.client.CustomResource;
 import io.logto.operator.connection.ConnectionKey;
+import io.logto.operator.crd.common.ConnectionRef;
 import io.logto.operator.crd.common.WithConnection;
 
 /** The connection an object lives in, as a label for indexes and messages. */
@@ -9,10 +10,14 @@ public final class ConnectionLabels {
 
   private ConnectionLabels() {}
 
+  /** The connection the object names in spec.connectionRef; null for the operator's own. */
+  public static ConnectionRef refOf(CustomResource<?, ?> object) {
+    return object.getSpec() instanceof WithConnection connected
+        ? connected.getConnectionRef() : null;
+  }
+
   public static ConnectionKey keyOf(CustomResource<?, ?> object) {
-    Object spec = object.getSpec();
-    return ConnectionKey.of(object,
-        spec instanceof WithConnection connected ? connected.getConnectionRef() : null);
+    return ConnectionKey.of(object, refOf(object));
   }
 
   public static String tenantOf(CustomResource<?, ?> object) {

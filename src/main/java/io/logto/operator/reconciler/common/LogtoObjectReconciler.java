@@ -14,7 +14,6 @@ import io.logto.operator.connection.ConnectionKey;
 import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.crd.common.ConnectionRef;
 import io.logto.operator.crd.common.LogtoObjectStatus;
-import io.logto.operator.crd.common.WithConnection;
 import io.logto.operator.logto.LogtoException;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -77,8 +76,7 @@ public abstract class LogtoObjectReconciler<
   /** Indexes the objects by connection; each kind calls it from prepareEventSources. */
   protected void indexByConnection(EventSourceContext<R> context) {
     primaryCache = context.getPrimaryCache();
-    primaryCache.addIndexer(BY_CONNECTION,
-        r -> List.of(ConnectionKey.of(r, connectionRef(r)).label()));
+    primaryCache.addIndexer(BY_CONNECTION, r -> List.of(ConnectionLabels.tenantOf(r)));
   }
 
   /** Reconciles the objects that use a connection that became usable, changed or went. */
@@ -89,19 +87,13 @@ public abstract class LogtoObjectReconciler<
     }
   }
 
-  /** The connection the object names in spec.connectionRef; null for the operator's own. */
-  protected ConnectionRef connectionRef(R resource) {
-    Object spec = resource.getSpec();
-    return spec instanceof WithConnection connected ? connected.getConnectionRef() : null;
-  }
-
   @Override
   public final UpdateControl<R> reconcile(R resource, Context<R> context) {
     ResourceID id = ResourceID.fromResource(resource);
     LogtoTenant tenant = null;
     SyncFailure unresolved = null;
     try {
-      tenant = services.connections().resolve(resource, connectionRef(resource));
+      tenant = services.connections().resolve(resource, ConnectionLabels.refOf(resource));
     } catch (SyncFailure failure) {
       unresolved = failure;
     }
@@ -165,16 +157,21 @@ public abstract class LogtoObjectReconciler<
           ? UpdateControl.<R>noUpdate().rescheduleAfter(outcome.lookAgainIn())
           : UpdateControl.noUpdate();
     }
+    return UpdateControl.<R>noUpdate().rescheduleAfter(retryDelay(id, outcome.reason()));
+  }
+
+  /** The object's next backoff, capped for failures that end without an event to wake it. */
+  private Duration retryDelay(ResourceID id, Reason reason) {
     Duration delay = backoff.next(id);
-    if (outcome.reason() == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {
-      delay = MAX_WAIT_RECHECK;
+    if (reason == Reason.WaitingForDependency && delay.compareTo(MAX_WAIT_RECHECK) > 0) {
+      return MAX_WAIT_RECHECK;
     }
     // While Logto is down the client fails fast, so retrying is cheap; and whichever retry finds
     // it back wakes the others (see TenantOutages).
-    if (outcome.reason() == Reason.LogtoUnavailable && delay.compareTo(MAX_OUTAGE_RETRY) > 0) {
-      delay = MAX_OUTAGE_RETRY;
+    if (reason == Reason.LogtoUnavailable && delay.compareTo(MAX_OUTAGE_RETRY) > 0) {
+      return MAX_OUTAGE_RETRY;
     }
-    return UpdateControl.<R>noUpdate().rescheduleAfter(delay);
+    return delay;
   }
 
   /** After a sync that the periodic resync asked for: say that Logto was put right. */
@@ -198,7 +195,7 @@ public abstract class LogtoObjectReconciler<
   @Override
   public final DeleteControl cleanup(R resource, Context<R> context) {
     ResourceID id = ResourceID.fromResource(resource);
-    ConnectionRef ref = connectionRef(resource);
+    ConnectionRef ref = ConnectionLabels.refOf(resource);
     LogtoTenant tenant;
     try {
       tenant = services.connections().resolve(resource, ref);
@@ -261,8 +258,7 @@ public abstract class LogtoObjectReconciler<
           session.namespace(), session.name(), e.getMessage());
     }
     reportTransition(session, before, new Outcome(false, reason, message, false));
-    Duration delay = backoff.next(id);
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryDelay(id, reason));
   }
 
   /** Result of {@link #remove}: done, or blocked with a reason. */

@@ -87,6 +87,21 @@ class LogtoKeyOwnersTest {
     assertThat(owners.owner(self, false, INDICATOR, "res-1")).isEmpty();
   }
 
+  /** Keys are unique per Logto tenant: the same indicator in another connection is another's. */
+  @Test
+  void anObjectOfAnotherConnectionOwnsNothingHere() {
+    LogtoApiResource self = add("self", "uid-9", LATE, INDICATOR);
+    LogtoApiResource elsewhere = add("elsewhere", "uid-1", EARLY, INDICATOR);
+    elsewhere.getSpec().setConnectionRef(new io.logto.operator.crd.common.ConnectionRef(
+        io.logto.operator.crd.common.ConnectionRef.Kind.LogtoConnection, "tenant-2"));
+    elsewhere.getStatus().setResourceId("res-1");
+    cache.put(elsewhere);
+
+    assertThat(owners.owner(self, false, INDICATOR, "res-1")).isEmpty();
+    owners.wakeWaitingFor(self, INDICATOR);
+    assertThat(woken).isEmpty();
+  }
+
   @Test
   void lettingGoWakesTheOthersAskingForTheKey() {
     LogtoApiResource leaving = add("leaving", "uid-1", EARLY, INDICATOR);
