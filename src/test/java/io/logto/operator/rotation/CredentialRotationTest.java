@@ -136,6 +136,25 @@ class CredentialRotationTest {
   }
 
   @Test
+  void aRequestWaitingForThePreviousSecretToRetireLeavesLogtoAlone() {
+    RotationFixture f = start(null);
+    f.annotate("m2m.logto.io/rotate", "1");
+    String once = f.awaitRotationFrom("Default secret").getCurrent().getName();
+    f.annotate("m2m.logto.io/rotate", "2");
+    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+
+    // Nothing can happen before the previous secret retires (24h): no reconcile reads Logto.
+    h.simulator.resetCounters();
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(h.simulator.callCounts()).isEmpty();
+    assertThat(f.currentName()).isEqualTo(once);
+
+    advance(Duration.ofHours(25));
+    f.awaitRotationFrom(once);
+    assertThat(f.credentials().getRotateRequest()).isEqualTo("2");
+  }
+
+  @Test
   void emergencyRevocationDeletesThePreviousSecretAsSoonAsTheNewOneIsInTheSecret() {
     RotationFixture f = start(rotation("720h", "24h", false));
     String leaked = f.current();

@@ -71,44 +71,32 @@ final class CredentialRotation {
   Plan prepare(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy) {
     LogtoM2MAppStatus status = session.status();
     String appId = status.getAppId();
-    CredentialsStatus state = status.getCredentials();
-    if (state == null) {
-      state = new CredentialsStatus();
-      status.setCredentials(state);
+    if (status.getCredentials() == null) {
+      status.setCredentials(new CredentialsStatus());
     }
+    CredentialsStatus state = status.getCredentials();
     Instant now = services.clock().instant();
     List<ApplicationSecret> secrets = new ArrayList<>(session.logto().listApplicationSecrets(appId));
     if (state.getCurrent() == null && state.getPending() == null) {
       adoptUsable(session, state, policy, secrets, now);
     }
-    schedule(state, policy);
-    boolean rotated = false;
-    if (state.getPending() == null) {
-      Optional<String> why = rotationNeeded(session.resource(), state, secrets, now);
-      if (why.isPresent() && (!previousAlive(state, secrets) || !currentUsable(state, secrets,
-          now))) {
-        begin(session, state, policy, why.get(), secrets, now);
-      } else if (why.isPresent()) {
-        LOG.debug("{}: rotation ({}) waits until the previous secret {} retires",
-            describe(session), why.get(), state.getPrevious().getName());
-      }
+    if (state.getPrevious() != null && find(secrets, state.getPrevious().getName()).isEmpty()) {
+      // Deleted by hand, or by us before a crash: nothing to keep valid any more.
+      state.setPrevious(null);
     }
-    if (state.getPending() != null) {
+    schedule(state, policy);
+    if (state.getPending() == null) {
+      rotationNeeded(session.resource(), state, secrets, now)
+          .ifPresent(why -> begin(session, state, policy, why, secrets, now));
+    }
+    boolean rotated = state.getPending() != null;
+    if (rotated) {
       complete(session, state, policy, secrets, now);
-      rotated = true;
     }
     String current = find(secrets, state.getCurrent().getName()).map(ApplicationSecret::value)
         .orElseThrow(() -> new IllegalStateException("current secret not in Logto"));
-    String previous = null;
-    if (state.getPrevious() != null) {
-      Optional<ApplicationSecret> found = find(secrets, state.getPrevious().getName());
-      if (found.isEmpty()) {
-        // Deleted by hand, or by us before a crash: nothing to keep valid any more.
-        state.setPrevious(null);
-      } else {
-        previous = found.get().value();
-      }
-    }
+    String previous = state.getPrevious() == null ? null
+        : find(secrets, state.getPrevious().getName()).map(ApplicationSecret::value).orElse(null);
     return new Plan(new CredentialsSecrets.Credentials(appId, current, previous), secrets,
         rotated);
   }
@@ -166,11 +154,20 @@ final class CredentialRotation {
 
   /**
    * What is due by the clock and the annotations alone: lets an unchanged app skip Logto until
-   * then, and lets the periodic resync catch a rotation whose timer was lost.
+   * then, and lets the periodic resync catch a rotation whose timer was lost. A requested or
+   * scheduled rotation is not due while the previous secret is in its grace period (an app
+   * carries at most two secrets of ours): its retirement comes first, at a time of its own.
    */
   static Optional<String> dueWithoutLogto(LogtoM2MApp app, CredentialsStatus state, Instant now) {
     if (state == null || state.getCurrent() == null || state.getPending() != null) {
       return Optional.of("a rotation is under way");
+    }
+    String expiresAt = state.getCurrent().getExpiresAt();
+    if (expiresAt != null && expiresSoon(Instant.parse(expiresAt).toEpochMilli(), now)) {
+      return Optional.of("secret " + state.getCurrent().getName() + " expires at " + expiresAt);
+    }
+    if (state.getPrevious() != null) {
+      return Optional.empty();
     }
     String request = annotation(app, ROTATE_ANNOTATION);
     if (request != null && !request.equals(state.getRotateRequest())) {
@@ -178,10 +175,6 @@ final class CredentialRotation {
     }
     if (state.getNextRotation() != null && !now.isBefore(Instant.parse(state.getNextRotation()))) {
       return Optional.of("scheduled rotation due at " + state.getNextRotation());
-    }
-    String expiresAt = state.getCurrent().getExpiresAt();
-    if (expiresAt != null && expiresSoon(Instant.parse(expiresAt).toEpochMilli(), now)) {
-      return Optional.of("secret " + state.getCurrent().getName() + " expires at " + expiresAt);
     }
     return Optional.empty();
   }
@@ -388,16 +381,6 @@ final class CredentialRotation {
   private static Optional<Instant> expiry(RotationPolicy policy, Instant now) {
     // A forgotten secret still dies: valid until the next rotation plus its own grace period.
     return policy.period().map(p -> now.plus(p).plus(policy.grace()));
-  }
-
-  private boolean previousAlive(CredentialsStatus state, List<ApplicationSecret> secrets) {
-    return state.getPrevious() != null && find(secrets, state.getPrevious().getName()).isPresent();
-  }
-
-  private static boolean currentUsable(CredentialsStatus state, List<ApplicationSecret> secrets,
-      Instant now) {
-    return state.getCurrent() != null
-        && find(secrets, state.getCurrent().getName()).filter(s -> usable(s, now)).isPresent();
   }
 
   private static boolean usable(ApplicationSecret secret, Instant now) {
