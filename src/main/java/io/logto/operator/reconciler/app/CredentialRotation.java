@@ -1,6 +1,5 @@
 package io.logto.operator.reconciler.app;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.logto.operator.crd.app.CredentialsStatus;
 import io.logto.operator.crd.app.CredentialsStatus.CurrentCredential;
 import io.logto.operator.crd.app.CredentialsStatus.PendingCredential;
@@ -17,12 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +48,11 @@ final class CredentialRotation {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRotation.class);
 
   private final OperatorServices services;
+  private final WorkloadRestarter restarter;
 
-  CredentialRotation(OperatorServices services) {
+  CredentialRotation(OperatorServices services, WorkloadRestarter restarter) {
     this.services = services;
+    this.restarter = restarter;
   }
 
   /**
@@ -259,23 +261,25 @@ final class CredentialRotation {
    * Retires the previous secret when due and the current one is proven to work, removes the
    * app's other secrets that are ours (or all, with removeOthers), and rolls out the workloads.
    *
-   * @param written the Secret as just written, whose values are never deleted from Logto
-   * @param rewrite writes the Secret again with other credentials, returning what it wrote
+   * @param plan what {@link #prepare} returned, its credentials now in the Secret: their values
+   *     are never deleted from Logto while the Secret holds them
+   * @param rewrite writes the Secret again with other credentials
    */
-  Plan finish(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy,
-      Plan plan, boolean currentWorks, Secret written, DesiredApp desired,
-      UnaryOperator<CredentialsSecrets.Credentials> rewrite, WorkloadRestarter restarter) {
+  void finish(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy,
+      Plan plan, boolean currentWorks, Consumer<CredentialsSecrets.Credentials> rewrite) {
     CredentialsStatus state = session.status().getCredentials();
     Instant now = services.clock().instant();
     String appId = session.status().getAppId();
-    CredentialsSecrets.Credentials credentials = plan.credentials();
-    Set<String> held = new java.util.HashSet<>(CredentialsSecrets.secretValues(written, desired));
+    CredentialsSecrets.Credentials written = plan.credentials();
+    Set<String> held = new HashSet<>();
+    Stream.of(written.appSecret(), written.previousSecret()).filter(Objects::nonNull)
+        .forEach(held::add);
     if (currentWorks && retirementDue(session.resource(), state, policy, now)) {
       PreviousCredential previous = state.getPrevious();
       // Out of the Secret first: a crash after this leaves a valid secret nobody holds, which
       // the next reconcile deletes; the other order would leave the Secret holding a dead one.
-      credentials = rewrite.apply(credentials.withoutPrevious());
-      held.remove(plan.credentials().previousSecret());
+      rewrite.accept(written.withoutPrevious());
+      held.remove(written.previousSecret());
       // The previous secret is the credential the operator handed out (Logto's Default secret of
       // an app it created, at first): retiring it is deleting it, whoever named it.
       deleteUnlessHeld(session.logto(), appId, previous.getName(), plan.inLogto(), held);
@@ -295,14 +299,13 @@ final class CredentialRotation {
         && restarter.restart(session, policy.restart(), appId, state.getCurrent().getName())) {
       state.setRestartedFor(state.getCurrent().getName());
     }
-    return new Plan(credentials, plan.inLogto(), plan.rotated());
   }
 
   /** Secrets neither current nor previous: ours are deleted, others only with removeOthers. */
   private void removeStrays(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
       CredentialsStatus state, RotationPolicy policy, List<ApplicationSecret> secrets,
       Set<String> held) {
-    Set<String> kept = new java.util.HashSet<>();
+    Set<String> kept = new HashSet<>();
     kept.add(state.getCurrent().getName());
     if (state.getPrevious() != null) {
       kept.add(state.getPrevious().getName());

@@ -29,10 +29,6 @@ record RotationPolicy(
   static final int MAX_RESTARTS = 20;
   private static final Pattern DURATION = Pattern.compile(SecretRotation.DURATION_PATTERN);
 
-  /** No scheduled rotation, the default grace period: what an app without a rotation gets. */
-  static final RotationPolicy NONE =
-      new RotationPolicy(Optional.empty(), DEFAULT_GRACE, false, List.of());
-
   static RotationPolicy of(SecretRotation rotation, List<WorkloadReference> restarts,
       SpecChecks checks) {
     checks.maxItems("spec.secret.rolloutRestart", restarts, MAX_RESTARTS);
