@@ -4,7 +4,6 @@ import static io.logto.operator.rotation.RotationFixture.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.logto.operator.crd.app.CredentialsStatus;
 import io.logto.operator.crd.app.WorkloadReference;
@@ -220,7 +219,7 @@ class CredentialRotationTest {
   void workloadsNamedInRolloutRestartAreRolledOutAfterEachRotation() {
     h = OperatorHarness.startWithoutOperator();
     h.startOperator(h.client, Set.of(), clock);
-    Deployment deployment = h.k8s.resource(new DeploymentBuilder().withNewMetadata()
+    h.k8s.resource(new DeploymentBuilder().withNewMetadata()
         .withName("orders").withNamespace(OperatorHarness.NS).endMetadata()
         .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "orders")
         .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
@@ -236,14 +235,20 @@ class CredentialRotationTest {
     h.awaitReady(f.app);
 
     f.annotate("m2m.logto.io/rotate", "1");
-    f.awaitRotationFrom("Default secret");
+    String once = f.awaitRotationFrom("Default secret").getCurrent().getName();
     await().atMost(Duration.ofSeconds(20)).until(() -> templateAnnotation() != null);
     String first = templateAnnotation();
     assertThat(first).doesNotContain(f.current());
     assertThat(h.k8s.v1().events().inNamespace(OperatorHarness.NS).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason() + " " + e.getMessage())
             .contains("RolloutRestartFailed", "StatefulSet missing", "does not exist"));
-    assertThat(deployment.getMetadata().getName()).isEqualTo("orders");
+
+    advance(Duration.ofHours(2));
+    f.awaitCredentials(c -> c.getPrevious() == null);
+    f.annotate("m2m.logto.io/rotate", "2");
+    f.awaitRotationFrom(once);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> !first.equals(templateAnnotation()));
   }
 
   private String templateAnnotation() {
