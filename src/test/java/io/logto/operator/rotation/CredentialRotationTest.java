@@ -251,6 +251,41 @@ class CredentialRotationTest {
         .until(() -> !first.equals(templateAnnotation()));
   }
 
+  @Test
+  void anAppRecreatedInLogtoStartsItsCredentialsAfreshAndRollsOutTheWorkloads() {
+    h = OperatorHarness.startWithoutOperator();
+    h.startOperator(h.client, Set.of(), clock);
+    h.k8s.resource(new DeploymentBuilder().withNewMetadata()
+        .withName("orders").withNamespace(OperatorHarness.NS).endMetadata()
+        .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "orders")
+        .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
+        .endContainer().endSpec().endTemplate().endSpec().build()).create();
+    RotationFixture f = new RotationFixture(h).create(rotation("720h", "0s", false));
+    h.edit(f.app, a -> {
+      a.getSpec().getSecret().setRolloutRestart(List.of(
+          new WorkloadReference(WorkloadReference.Kind.Deployment, "orders")));
+      return a;
+    });
+    f.annotate("m2m.logto.io/rotate", "1");
+    f.awaitCredentials(c -> c.getCurrent().getName().startsWith("logto-operator-")
+        && c.getPrevious() == null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> templateAnnotation() != null);
+    String rolledOut = templateAnnotation();
+    String deleted = f.appId();
+
+    h.client.deleteApplication(deleted);
+    h.operator().resyncNow();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !deleted.equals(f.appId())
+        && f.secret().get("LOGTO_APP_ID").equals(f.appId()));
+    // The new app's own secret is handed out: none is left valid and unused beside it.
+    CredentialsStatus fresh = f.awaitCredentials(c -> "Default secret".equals(
+        c.getCurrent().getName()));
+    assertThat(fresh.getLastRotation()).isNull();
+    assertThat(f.inLogto()).extracting(ApplicationSecret::name).containsExactly("Default secret");
+    assertThat(f.works(f.current())).isTrue();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !rolledOut.equals(templateAnnotation()));
+  }
+
   private String templateAnnotation() {
     var annotations = h.k8s.apps().deployments().inNamespace(OperatorHarness.NS)
         .withName("orders").get().getSpec().getTemplate().getMetadata().getAnnotations();

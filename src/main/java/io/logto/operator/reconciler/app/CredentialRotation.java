@@ -73,14 +73,15 @@ final class CredentialRotation {
   Plan prepare(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy) {
     LogtoM2MAppStatus status = session.status();
     String appId = status.getAppId();
-    if (status.getCredentials() == null) {
+    boolean firstSight = status.getCredentials() == null;
+    if (firstSight) {
       status.setCredentials(new CredentialsStatus());
     }
     CredentialsStatus state = status.getCredentials();
     Instant now = services.clock().instant();
     List<ApplicationSecret> secrets = new ArrayList<>(session.logto().listApplicationSecrets(appId));
     if (state.getCurrent() == null && state.getPending() == null) {
-      adoptUsable(session, state, policy, secrets, now);
+      adoptUsable(session, state, secrets, now, firstSight);
     }
     if (state.getPrevious() != null && find(secrets, state.getPrevious().getName()).isEmpty()) {
       // Deleted by hand, or by us before a crash: nothing to keep valid any more.
@@ -103,10 +104,24 @@ final class CredentialRotation {
         rotated);
   }
 
-  /** First sight of the app's secrets: use the best one Logto has, if any is usable. */
+  /**
+   * The credentials status of an application created again after it was deleted in Logto: empty,
+   * so that its secrets are adopted, but not at first sight, so that the workloads, which hold
+   * the deleted application's, are rolled out.
+   */
+  static CredentialsStatus afterRecreation() {
+    return new CredentialsStatus();
+  }
+
+  /**
+   * No secret of the app known yet: use the best one Logto has, if any is usable.
+   *
+   * @param firstSight whether the app is new to the operator's status (rather than recreated):
+   *     its workloads read these credentials when they start, nothing to roll out
+   */
   private void adoptUsable(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
-      CredentialsStatus state, RotationPolicy policy, List<ApplicationSecret> secrets,
-      Instant now) {
+      CredentialsStatus state, List<ApplicationSecret> secrets, Instant now,
+      boolean firstSight) {
     Optional<ApplicationSecret> usable = secrets.stream()
         .filter(s -> usable(s, now))
         .min(Comparator.comparing((ApplicationSecret s) -> AppSecretNames.rank(s.name()))
@@ -118,7 +133,9 @@ final class CredentialRotation {
     state.setCurrent(current(secret));
     // The annotation's value at adoption is not a request: there was nothing to rotate yet.
     state.setRotateRequest(annotation(session.resource(), ROTATE_ANNOTATION));
-    state.setRestartedFor(secret.name());
+    if (firstSight) {
+      state.setRestartedFor(secret.name());
+    }
   }
 
   /**

@@ -308,6 +308,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       LOG.info("{} {}/{}: application {} deleted in Logto, recreating", KIND,
           session.namespace(), session.name(), status.getAppId());
       status.setAppId(null);
+      // The secrets status names were the deleted app's: the new app's are adopted afresh.
+      status.setCredentials(CredentialRotation.afterRecreation());
     } else if (status.getPendingCreate() != null) {
       Optional<Application> mine =
           session.logto().listApplications().stream()
