@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Every rule of the three generated CRDs (types, required fields, enums, patterns, lengths, bounds,
+ * Every rule of the generated CRDs (types, required fields, enums, patterns, lengths, bounds,
  * item and property counts, CEL {@code x-kubernetes-validations}, including rules on updates), each
  * with a document a cluster must accept and one it must refuse, with the message it must give.
  *

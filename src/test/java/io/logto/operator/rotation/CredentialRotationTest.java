@@ -4,7 +4,6 @@ import static io.logto.operator.rotation.RotationFixture.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.logto.operator.crd.app.CredentialsStatus;
 import io.logto.operator.crd.app.WorkloadReference;
@@ -136,6 +135,25 @@ class CredentialRotationTest {
   }
 
   @Test
+  void aRequestWaitingForThePreviousSecretToRetireLeavesLogtoAlone() {
+    RotationFixture f = start(null);
+    f.annotate("m2m.logto.io/rotate", "1");
+    String once = f.awaitRotationFrom("Default secret").getCurrent().getName();
+    f.annotate("m2m.logto.io/rotate", "2");
+    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+
+    // Nothing can happen before the previous secret retires (24h): no reconcile reads Logto.
+    h.simulator.resetCounters();
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(h.simulator.callCounts()).isEmpty();
+    assertThat(f.currentName()).isEqualTo(once);
+
+    advance(Duration.ofHours(25));
+    f.awaitRotationFrom(once);
+    assertThat(f.credentials().getRotateRequest()).isEqualTo("2");
+  }
+
+  @Test
   void emergencyRevocationDeletesThePreviousSecretAsSoonAsTheNewOneIsInTheSecret() {
     RotationFixture f = start(rotation("720h", "24h", false));
     String leaked = f.current();
@@ -201,7 +219,7 @@ class CredentialRotationTest {
   void workloadsNamedInRolloutRestartAreRolledOutAfterEachRotation() {
     h = OperatorHarness.startWithoutOperator();
     h.startOperator(h.client, Set.of(), clock);
-    Deployment deployment = h.k8s.resource(new DeploymentBuilder().withNewMetadata()
+    h.k8s.resource(new DeploymentBuilder().withNewMetadata()
         .withName("orders").withNamespace(OperatorHarness.NS).endMetadata()
         .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "orders")
         .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
@@ -217,14 +235,55 @@ class CredentialRotationTest {
     h.awaitReady(f.app);
 
     f.annotate("m2m.logto.io/rotate", "1");
-    f.awaitRotationFrom("Default secret");
+    String once = f.awaitRotationFrom("Default secret").getCurrent().getName();
     await().atMost(Duration.ofSeconds(20)).until(() -> templateAnnotation() != null);
     String first = templateAnnotation();
     assertThat(first).doesNotContain(f.current());
     assertThat(h.k8s.v1().events().inNamespace(OperatorHarness.NS).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason() + " " + e.getMessage())
             .contains("RolloutRestartFailed", "StatefulSet missing", "does not exist"));
-    assertThat(deployment.getMetadata().getName()).isEqualTo("orders");
+
+    advance(Duration.ofHours(2));
+    f.awaitCredentials(c -> c.getPrevious() == null);
+    f.annotate("m2m.logto.io/rotate", "2");
+    f.awaitRotationFrom(once);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> !first.equals(templateAnnotation()));
+  }
+
+  @Test
+  void anAppRecreatedInLogtoStartsItsCredentialsAfreshAndRollsOutTheWorkloads() {
+    h = OperatorHarness.startWithoutOperator();
+    h.startOperator(h.client, Set.of(), clock);
+    h.k8s.resource(new DeploymentBuilder().withNewMetadata()
+        .withName("orders").withNamespace(OperatorHarness.NS).endMetadata()
+        .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "orders")
+        .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
+        .endContainer().endSpec().endTemplate().endSpec().build()).create();
+    RotationFixture f = new RotationFixture(h).create(rotation("720h", "0s", false));
+    h.edit(f.app, a -> {
+      a.getSpec().getSecret().setRolloutRestart(List.of(
+          new WorkloadReference(WorkloadReference.Kind.Deployment, "orders")));
+      return a;
+    });
+    f.annotate("m2m.logto.io/rotate", "1");
+    f.awaitCredentials(c -> c.getCurrent().getName().startsWith("logto-operator-")
+        && c.getPrevious() == null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> templateAnnotation() != null);
+    String rolledOut = templateAnnotation();
+    String deleted = f.appId();
+
+    h.client.deleteApplication(deleted);
+    h.operator().resyncNow();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !deleted.equals(f.appId())
+        && f.secret().get("LOGTO_APP_ID").equals(f.appId()));
+    // The new app's own secret is handed out: none is left valid and unused beside it.
+    CredentialsStatus fresh = f.awaitCredentials(c -> "Default secret".equals(
+        c.getCurrent().getName()));
+    assertThat(fresh.getLastRotation()).isNull();
+    assertThat(f.inLogto()).extracting(ApplicationSecret::name).containsExactly("Default secret");
+    assertThat(f.works(f.current())).isTrue();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !rolledOut.equals(templateAnnotation()));
   }
 
   private String templateAnnotation() {

@@ -3,38 +3,17 @@ package io.logto.operator.crd.app;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
 import io.logto.operator.crd.common.DeletionPolicy;
-import io.logto.operator.crd.common.ConnectionRef;
-import io.logto.operator.crd.common.WithConnection;
+import io.logto.operator.crd.common.ConnectedSpec;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// The Logto tenant an object lives in cannot change: its Logto objects would be left behind.
-@ValidationRule(
-    value = "has(self.connectionRef) == has(oldSelf.connectionRef)"
-        + " && (!has(self.connectionRef) || self.connectionRef == oldSelf.connectionRef)",
-    message = "connectionRef cannot be added, changed or removed")
 // Fields from a newer CRD version are ignored rather than stopping the informer.
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class LogtoM2MAppSpec implements WithConnection {
-
-  @JsonPropertyDescription(
-      "The LogtoConnection (this namespace) or ClusterLogtoConnection to reconcile through;"
-          + " unset: the operator's own connection. Immutable.")
-  private ConnectionRef connectionRef;
-
-  @Override
-  public ConnectionRef getConnectionRef() {
-    return connectionRef;
-  }
-
-  public void setConnectionRef(ConnectionRef connectionRef) {
-    this.connectionRef = connectionRef;
-  }
+public class LogtoM2MAppSpec extends ConnectedSpec {
 
   @Size(min = 1, max = 256)
   @JsonPropertyDescription("Application name in Logto. Defaults to metadata.name.")

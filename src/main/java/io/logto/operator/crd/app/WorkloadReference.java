@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import java.util.Objects;
 
 /** A Deployment or StatefulSet in the app's namespace, restarted when its secret rotates. */
 // Fields from a newer CRD version are ignored rather than stopping the informer.
@@ -48,5 +49,21 @@ public class WorkloadReference {
 
   public void setName(String name) {
     this.name = name;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof WorkloadReference other && kind == other.kind
+        && Objects.equals(name, other.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, name);
+  }
+
+  @Override
+  public String toString() {
+    return kind + "/" + name;
   }
 }

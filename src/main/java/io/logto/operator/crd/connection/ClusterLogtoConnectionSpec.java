@@ -7,14 +7,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = "!(has(self.tenantId) && has(self.managementApiResource))",
-    message = "set at most one of tenantId or managementApiResource")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ClusterLogtoConnectionSpec extends ConnectionSpec {
 

@@ -9,9 +9,13 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
-/** Where a Logto is, shared by both kinds of connection. */
+/** Where a Logto is, shared by both kinds of connection (fields and rule). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!(has(self.tenantId) && has(self.managementApiResource))",
+    message = "set at most one of tenantId or managementApiResource")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public abstract class ConnectionSpec {
 

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = "!(has(self.tenantId) && has(self.managementApiResource))",
-    message = "set at most one of tenantId or managementApiResource")
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class LogtoConnectionSpec extends ConnectionSpec {
 

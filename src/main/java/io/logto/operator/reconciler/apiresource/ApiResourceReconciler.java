@@ -127,14 +127,17 @@ public final class ApiResourceReconciler
             && hash.equals(status.getAppliedHash())
             && Objects.equals(status.getObservedGeneration(), session.generation())
             && Conditions.isTrue(status.getConditions(), Conditions.READY);
+    Optional<ConfigMap> cachedConfigMap = cachedConfigMap(session, desired.configMapName());
     if (!unchanged) {
-      claimConfigMapName(session, desired);
+      if (cachedConfigMap.isEmpty()) {
+        claimConfigMapName(session, desired);
+      }
       ApiResource logtoResource = ensureResource(session, desired);
       status.setScopeIds(ensureScopes(session, logtoResource.id(), desired));
       status.setAppliedHash(hash);
       reportDriftCorrected(session, drifted);
     }
-    ensureConfigMap(session, desired);
+    ensureConfigMap(session, desired, cachedConfigMap);
     return Outcome.synced("API resource " + desired.indicator() + " is in Logto with "
         + desired.scopes().size() + " scope(s)");
   }
@@ -293,7 +296,8 @@ public final class ApiResourceReconciler
 
   /**
    * Before creating anything in Logto, make sure this object may write the ConfigMap it names:
-   * no one else's exists, and no other LogtoApiResource naming it goes first.
+   * no one else's exists, and no other LogtoApiResource naming it goes first. Not needed once its
+   * own ConfigMap of that name is in the cache.
    */
   private void claimConfigMapName(
       SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
@@ -306,8 +310,17 @@ public final class ApiResourceReconciler
     });
   }
 
+  /** This object's ConfigMap of that name, from the informer's cache (ours, by owner). */
+  private static Optional<ConfigMap> cachedConfigMap(
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, String name) {
+    return session.context().getSecondaryResources(ConfigMap.class).stream()
+        .filter(c -> c.getMetadata().getName().equals(name))
+        .findFirst();
+  }
+
   private void ensureConfigMap(
-      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired) {
+      SyncSession<LogtoApiResource, LogtoApiResourceStatus> session, DesiredApiResource desired,
+      Optional<ConfigMap> cached) {
     LogtoApiResource resource = session.resource();
     LogtoApiResourceStatus status = session.status();
     String previous = status.getConfigMapName();
@@ -315,10 +328,6 @@ public final class ApiResourceReconciler
       writer.deleteIfOwned(ConfigMap.class, resource, session.namespace(), previous);
       configMapNames.wakeWaitingFor(resource, previous);
     }
-    var cached =
-        session.context().getSecondaryResources(ConfigMap.class).stream()
-            .filter(c -> c.getMetadata().getName().equals(desired.configMapName()))
-            .findFirst();
     writer.ensure(
         resource,
         ApiConfigMaps.desired(resource, desired, session.tenant().connection()),

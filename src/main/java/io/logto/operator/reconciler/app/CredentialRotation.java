@@ -1,6 +1,5 @@
 package io.logto.operator.reconciler.app;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.logto.operator.crd.app.CredentialsStatus;
 import io.logto.operator.crd.app.CredentialsStatus.CurrentCredential;
 import io.logto.operator.crd.app.CredentialsStatus.PendingCredential;
@@ -17,12 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +48,11 @@ final class CredentialRotation {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRotation.class);
 
   private final OperatorServices services;
+  private final WorkloadRestarter restarter;
 
-  CredentialRotation(OperatorServices services) {
+  CredentialRotation(OperatorServices services, WorkloadRestarter restarter) {
     this.services = services;
+    this.restarter = restarter;
   }
 
   /**
@@ -71,52 +73,55 @@ final class CredentialRotation {
   Plan prepare(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy) {
     LogtoM2MAppStatus status = session.status();
     String appId = status.getAppId();
-    CredentialsStatus state = status.getCredentials();
-    if (state == null) {
-      state = new CredentialsStatus();
-      status.setCredentials(state);
+    boolean firstSight = status.getCredentials() == null;
+    if (firstSight) {
+      status.setCredentials(new CredentialsStatus());
     }
+    CredentialsStatus state = status.getCredentials();
     Instant now = services.clock().instant();
     List<ApplicationSecret> secrets = new ArrayList<>(session.logto().listApplicationSecrets(appId));
     if (state.getCurrent() == null && state.getPending() == null) {
-      adoptUsable(session, state, policy, secrets, now);
+      adoptUsable(session, state, secrets, now, firstSight);
+    }
+    if (state.getPrevious() != null && find(secrets, state.getPrevious().getName()).isEmpty()) {
+      // Deleted by hand, or by us before a crash: nothing to keep valid any more.
+      state.setPrevious(null);
     }
     schedule(state, policy);
-    boolean rotated = false;
     if (state.getPending() == null) {
-      Optional<String> why = rotationNeeded(session.resource(), state, secrets, now);
-      if (why.isPresent() && (!previousAlive(state, secrets) || !currentUsable(state, secrets,
-          now))) {
-        begin(session, state, policy, why.get(), secrets, now);
-      } else if (why.isPresent()) {
-        LOG.debug("{}: rotation ({}) waits until the previous secret {} retires",
-            describe(session), why.get(), state.getPrevious().getName());
-      }
+      rotationNeeded(session.resource(), state, secrets, now)
+          .ifPresent(why -> begin(session, state, policy, why, secrets, now));
     }
-    if (state.getPending() != null) {
+    boolean rotated = state.getPending() != null;
+    if (rotated) {
       complete(session, state, policy, secrets, now);
-      rotated = true;
     }
     String current = find(secrets, state.getCurrent().getName()).map(ApplicationSecret::value)
         .orElseThrow(() -> new IllegalStateException("current secret not in Logto"));
-    String previous = null;
-    if (state.getPrevious() != null) {
-      Optional<ApplicationSecret> found = find(secrets, state.getPrevious().getName());
-      if (found.isEmpty()) {
-        // Deleted by hand, or by us before a crash: nothing to keep valid any more.
-        state.setPrevious(null);
-      } else {
-        previous = found.get().value();
-      }
-    }
+    String previous = state.getPrevious() == null ? null
+        : find(secrets, state.getPrevious().getName()).map(ApplicationSecret::value).orElse(null);
     return new Plan(new CredentialsSecrets.Credentials(appId, current, previous), secrets,
         rotated);
   }
 
-  /** First sight of the app's secrets: use the best one Logto has, if any is usable. */
+  /**
+   * The credentials status of an application created again after it was deleted in Logto: empty,
+   * so that its secrets are adopted, but not at first sight, so that the workloads, which hold
+   * the deleted application's, are rolled out.
+   */
+  static CredentialsStatus afterRecreation() {
+    return new CredentialsStatus();
+  }
+
+  /**
+   * No secret of the app known yet: use the best one Logto has, if any is usable.
+   *
+   * @param firstSight whether the app is new to the operator's status (rather than recreated):
+   *     its workloads read these credentials when they start, nothing to roll out
+   */
   private void adoptUsable(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
-      CredentialsStatus state, RotationPolicy policy, List<ApplicationSecret> secrets,
-      Instant now) {
+      CredentialsStatus state, List<ApplicationSecret> secrets, Instant now,
+      boolean firstSight) {
     Optional<ApplicationSecret> usable = secrets.stream()
         .filter(s -> usable(s, now))
         .min(Comparator.comparing((ApplicationSecret s) -> AppSecretNames.rank(s.name()))
@@ -128,7 +133,9 @@ final class CredentialRotation {
     state.setCurrent(current(secret));
     // The annotation's value at adoption is not a request: there was nothing to rotate yet.
     state.setRotateRequest(annotation(session.resource(), ROTATE_ANNOTATION));
-    state.setRestartedFor(secret.name());
+    if (firstSight) {
+      state.setRestartedFor(secret.name());
+    }
   }
 
   /**
@@ -166,11 +173,20 @@ final class CredentialRotation {
 
   /**
    * What is due by the clock and the annotations alone: lets an unchanged app skip Logto until
-   * then, and lets the periodic resync catch a rotation whose timer was lost.
+   * then, and lets the periodic resync catch a rotation whose timer was lost. A requested or
+   * scheduled rotation is not due while the previous secret is in its grace period (an app
+   * carries at most two secrets of ours): its retirement comes first, at a time of its own.
    */
   static Optional<String> dueWithoutLogto(LogtoM2MApp app, CredentialsStatus state, Instant now) {
     if (state == null || state.getCurrent() == null || state.getPending() != null) {
       return Optional.of("a rotation is under way");
+    }
+    String expiresAt = state.getCurrent().getExpiresAt();
+    if (expiresAt != null && expiresSoon(Instant.parse(expiresAt).toEpochMilli(), now)) {
+      return Optional.of("secret " + state.getCurrent().getName() + " expires at " + expiresAt);
+    }
+    if (state.getPrevious() != null) {
+      return Optional.empty();
     }
     String request = annotation(app, ROTATE_ANNOTATION);
     if (request != null && !request.equals(state.getRotateRequest())) {
@@ -178,10 +194,6 @@ final class CredentialRotation {
     }
     if (state.getNextRotation() != null && !now.isBefore(Instant.parse(state.getNextRotation()))) {
       return Optional.of("scheduled rotation due at " + state.getNextRotation());
-    }
-    String expiresAt = state.getCurrent().getExpiresAt();
-    if (expiresAt != null && expiresSoon(Instant.parse(expiresAt).toEpochMilli(), now)) {
-      return Optional.of("secret " + state.getCurrent().getName() + " expires at " + expiresAt);
     }
     return Optional.empty();
   }
@@ -266,23 +278,25 @@ final class CredentialRotation {
    * Retires the previous secret when due and the current one is proven to work, removes the
    * app's other secrets that are ours (or all, with removeOthers), and rolls out the workloads.
    *
-   * @param written the Secret as just written, whose values are never deleted from Logto
-   * @param rewrite writes the Secret again with other credentials, returning what it wrote
+   * @param plan what {@link #prepare} returned, its credentials now in the Secret: their values
+   *     are never deleted from Logto while the Secret holds them
+   * @param rewrite writes the Secret again with other credentials
    */
-  Plan finish(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy,
-      Plan plan, boolean currentWorks, Secret written, DesiredApp desired,
-      UnaryOperator<CredentialsSecrets.Credentials> rewrite, WorkloadRestarter restarter) {
+  void finish(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy,
+      Plan plan, boolean currentWorks, Consumer<CredentialsSecrets.Credentials> rewrite) {
     CredentialsStatus state = session.status().getCredentials();
     Instant now = services.clock().instant();
     String appId = session.status().getAppId();
-    CredentialsSecrets.Credentials credentials = plan.credentials();
-    Set<String> held = new java.util.HashSet<>(CredentialsSecrets.secretValues(written, desired));
+    CredentialsSecrets.Credentials written = plan.credentials();
+    Set<String> held = new HashSet<>();
+    Stream.of(written.appSecret(), written.previousSecret()).filter(Objects::nonNull)
+        .forEach(held::add);
     if (currentWorks && retirementDue(session.resource(), state, policy, now)) {
       PreviousCredential previous = state.getPrevious();
       // Out of the Secret first: a crash after this leaves a valid secret nobody holds, which
       // the next reconcile deletes; the other order would leave the Secret holding a dead one.
-      credentials = rewrite.apply(credentials.withoutPrevious());
-      held.remove(plan.credentials().previousSecret());
+      rewrite.accept(written.withoutPrevious());
+      held.remove(written.previousSecret());
       // The previous secret is the credential the operator handed out (Logto's Default secret of
       // an app it created, at first): retiring it is deleting it, whoever named it.
       deleteUnlessHeld(session.logto(), appId, previous.getName(), plan.inLogto(), held);
@@ -302,14 +316,13 @@ final class CredentialRotation {
         && restarter.restart(session, policy.restart(), appId, state.getCurrent().getName())) {
       state.setRestartedFor(state.getCurrent().getName());
     }
-    return new Plan(credentials, plan.inLogto(), plan.rotated());
   }
 
   /** Secrets neither current nor previous: ours are deleted, others only with removeOthers. */
   private void removeStrays(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
       CredentialsStatus state, RotationPolicy policy, List<ApplicationSecret> secrets,
       Set<String> held) {
-    Set<String> kept = new java.util.HashSet<>();
+    Set<String> kept = new HashSet<>();
     kept.add(state.getCurrent().getName());
     if (state.getPrevious() != null) {
       kept.add(state.getPrevious().getName());
@@ -388,16 +401,6 @@ final class CredentialRotation {
   private static Optional<Instant> expiry(RotationPolicy policy, Instant now) {
     // A forgotten secret still dies: valid until the next rotation plus its own grace period.
     return policy.period().map(p -> now.plus(p).plus(policy.grace()));
-  }
-
-  private boolean previousAlive(CredentialsStatus state, List<ApplicationSecret> secrets) {
-    return state.getPrevious() != null && find(secrets, state.getPrevious().getName()).isPresent();
-  }
-
-  private static boolean currentUsable(CredentialsStatus state, List<ApplicationSecret> secrets,
-      Instant now) {
-    return state.getCurrent() != null
-        && find(secrets, state.getCurrent().getName()).filter(s -> usable(s, now)).isPresent();
   }
 
   private static boolean usable(ApplicationSecret secret, Instant now) {

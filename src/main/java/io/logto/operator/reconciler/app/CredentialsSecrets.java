@@ -30,10 +30,6 @@ final class CredentialsSecrets {
    * replaced (null otherwise).
    */
   record Credentials(String appId, String appSecret, String previousSecret) {
-    Credentials(String appId, String appSecret) {
-      this(appId, appSecret, null);
-    }
-
     Credentials withoutPrevious() {
       return new Credentials(appId, appSecret, null);
     }
@@ -114,20 +110,6 @@ final class CredentialsSecrets {
     return sameContent(existing, desired)
         && desired.getMetadata().getLabels().equals(existing.getMetadata().getLabels())
         && desired.getMetadata().getAnnotations().equals(existing.getMetadata().getAnnotations());
-  }
-
-  /** The secret values a Secret holds (current and previous), whatever their state. */
-  static java.util.Set<String> secretValues(Secret secret, DesiredApp desired) {
-    java.util.Set<String> values = new java.util.HashSet<>();
-    if (secret != null && secret.getData() != null) {
-      for (String key : List.of(CredentialKeys.APP_SECRET, CredentialKeys.APP_SECRET_PREVIOUS)) {
-        String value = value(secret, desired, key);
-        if (value != null) {
-          values.add(value);
-        }
-      }
-    }
-    return values;
   }
 
   private static String value(Secret secret, DesiredApp desired, String key) {

@@ -15,7 +15,6 @@ import io.logto.operator.crd.common.DeletionPolicy;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoApi;
 import io.logto.operator.logto.model.Application;
-import io.logto.operator.logto.model.ApplicationSecret;
 import io.logto.operator.logto.model.ApplicationUpdate;
 import io.logto.operator.logto.model.NewApplication;
 import io.logto.operator.logto.model.Role;
@@ -35,8 +34,6 @@ import io.logto.operator.reconciler.common.SameConnection;
 import io.logto.operator.reconciler.common.SyncFailure;
 import io.logto.operator.reconciler.common.SyncSession;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +59,6 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
   private final OwnedObjectWriter writer;
   private final CredentialsVerifier verifier;
   private final CredentialRotation rotation;
-  private final WorkloadRestarter restarter;
   private final ReconcileTrigger<LogtoM2MApp> trigger = new ReconcileTrigger<>();
   private final NameClaims<LogtoM2MApp> secretNames =
       new NameClaims<>("bySecretName", M2MAppReconciler::secretNameOf,
@@ -74,8 +70,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     super(services, LogtoM2MAppStatus.class);
     this.writer = writer;
     this.verifier = new CredentialsVerifier();
-    this.rotation = new CredentialRotation(services);
-    this.restarter = restarter;
+    this.rotation = new CredentialRotation(services, restarter);
   }
 
   @Override
@@ -190,12 +185,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     if (!verdict.ok()) {
       services.events().warning(app, verdict.reason().name(), verdict.message());
     }
-    Secret[] latest = {written};
-    rotation.finish(session, desired.rotation(), plan, verdict.ok(), written, desired,
-        credentials -> {
-          latest[0] = writeSecret(session, desired, credentials, grants, Optional.of(latest[0]));
-          return credentials;
-        }, restarter);
+    rotation.finish(session, desired.rotation(), plan, verdict.ok(),
+        credentials -> writeSecret(session, desired, credentials, grants, Optional.of(written)));
     status.setAppliedHash(hash);
     reportDriftCorrected(session, drifted);
     Outcome synced = Outcome.synced(readyMessage(status));
@@ -317,6 +308,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       LOG.info("{} {}/{}: application {} deleted in Logto, recreating", KIND,
           session.namespace(), session.name(), status.getAppId());
       status.setAppId(null);
+      // The secrets status names were the deleted app's: the new app's are adopted afresh.
+      status.setCredentials(CredentialRotation.afterRecreation());
     } else if (status.getPendingCreate() != null) {
       Optional<Application> mine =
           session.logto().listApplications().stream()

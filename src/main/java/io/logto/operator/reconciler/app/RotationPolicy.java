@@ -5,6 +5,7 @@ import io.logto.operator.crd.app.SecretRotation;
 import io.logto.operator.crd.app.WorkloadReference;
 import io.logto.operator.reconciler.common.SpecChecks;
 import java.text.ParseException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,35 +17,31 @@ import java.util.regex.Pattern;
  * @param period how often to rotate; empty: only on demand
  * @param grace how long the previous secret stays valid after the new one is in the Secret
  * @param removeOthers whether the app's secrets the operator did not create are deleted too
- * @param restart workloads to roll out after each rotation, as "Kind/name"
+ * @param restart workloads to roll out after each rotation
  */
 record RotationPolicy(
     Optional<java.time.Duration> period,
     java.time.Duration grace,
     boolean removeOthers,
-    List<String> restart) {
+    List<WorkloadReference> restart) {
 
   static final java.time.Duration DEFAULT_GRACE = java.time.Duration.ofHours(24);
   static final java.time.Duration MIN_PERIOD = java.time.Duration.ofMinutes(1);
   static final int MAX_RESTARTS = 20;
   private static final Pattern DURATION = Pattern.compile(SecretRotation.DURATION_PATTERN);
 
-  /** No scheduled rotation, the default grace period: what an app without a rotation gets. */
-  static final RotationPolicy NONE =
-      new RotationPolicy(Optional.empty(), DEFAULT_GRACE, false, List.of());
-
   static RotationPolicy of(SecretRotation rotation, List<WorkloadReference> restarts,
       SpecChecks checks) {
     checks.maxItems("spec.secret.rolloutRestart", restarts, MAX_RESTARTS);
-    List<String> restart = restarts.stream().map(w -> {
+    List<WorkloadReference> restart = restarts.stream().filter(w -> {
       if (w == null || w.getKind() == null) {
         checks.add("spec.secret.rolloutRestart", "each entry needs kind Deployment or"
             + " StatefulSet");
-        return null;
+        return false;
       }
       checks.objectName("spec.secret.rolloutRestart.name", w.getName());
-      return w.getKind() + "/" + w.getName();
-    }).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+      return true;
+    }).distinct().sorted(Comparator.comparing(WorkloadReference::toString)).toList();
     if (rotation == null) {
       return new RotationPolicy(Optional.empty(), DEFAULT_GRACE, false, restart);
     }

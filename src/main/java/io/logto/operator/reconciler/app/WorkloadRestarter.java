@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.LogtoM2MAppStatus;
+import io.logto.operator.crd.app.WorkloadReference;
 import io.logto.operator.reconciler.common.DesiredStateHash;
 import io.logto.operator.reconciler.common.EventRecorder;
 import io.logto.operator.reconciler.common.SyncSession;
@@ -33,23 +34,23 @@ public final class WorkloadRestarter {
   }
 
   /**
-   * Annotates each workload ("Kind/name"); a missing one or a refusal (no RBAC for it) is told in
-   * a Warning Event and does not stop the reconcile.
+   * Annotates each workload; a missing one or a refusal (no RBAC for it) is told in a Warning
+   * Event and does not stop the reconcile.
    *
    * @return whether every workload was annotated
    */
-  boolean restart(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, List<String> workloads,
-      String appId, String secretName) {
+  boolean restart(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      List<WorkloadReference> workloads, String appId, String secretName) {
     String value = DesiredStateHash.ofText(appId + ":" + secretName);
     String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + ANNOTATION
         + "\":\"" + value + "\"}}}}}";
     boolean all = true;
-    for (String workload : workloads) {
-      String kind = workload.substring(0, workload.indexOf('/'));
-      String name = workload.substring(workload.indexOf('/') + 1);
+    for (WorkloadReference workload : workloads) {
+      WorkloadReference.Kind kind = workload.getKind();
+      String name = workload.getName();
       try {
         PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
-        if (kind.equals("Deployment")) {
+        if (kind == WorkloadReference.Kind.Deployment) {
           client.apps().deployments().inNamespace(session.namespace()).withName(name)
               .patch(merge, patch);
         } else {
