@@ -366,7 +366,10 @@ public final class Sandbox {
       ExamplesFolder.SyncResult result;
       try {
         // Before the objects of a namespace new to the folder arrive, or they would be refused.
-        stack.extraTenants().allow(stack.kubernetes(), ExamplesFolder.namespacesIn(folder.dir()));
+        if (!stack.extraTenants().isEmpty()) {
+          stack.extraTenants().allow(stack.kubernetes(),
+              ExamplesFolder.namespacesIn(folder.dir()));
+        }
         result = folder.sync();
       } catch (RuntimeException e) {
         err.println("sandbox: " + e.getMessage());
