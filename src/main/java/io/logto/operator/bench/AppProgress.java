@@ -136,17 +136,12 @@ final class AppProgress implements AutoCloseable {
     return readyCount.get() == apps && secretCount.get() == apps;
   }
 
-  /** When the last app became Ready or got its Secret. */
+  /** When an app last became Ready or got its Secret: a stall shows as an old value. */
   long lastChangeNanos() {
     return lastChange.get();
   }
 
-  /** Milliseconds from each app's create to its Secret, sorted. */
-  double[] applyToSecretMillis() {
-    return applyToSecretMillis(i -> true);
-  }
-
-  /** As {@link #applyToSecretMillis()}, for the apps {@code member} picks. */
+  /** Milliseconds from create to Secret of each of the apps {@code member} picks, sorted. */
   double[] applyToSecretMillis(IntPredicate member) {
     return IntStream.range(0, apps).filter(member)
         .mapToDouble(i -> (secretAt.get(i) - createdAt.get(i)) / 1e6)

@@ -38,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -190,25 +191,21 @@ public final class Bench {
     awaitQuiet(QUIET);
     List<CallCounts> beforeApps = counts();
     long start;
-    long end;
-    double[] applyToSecret;
-    long[] connectionEnds = new long[k];
-    List<double[]> connectionApplyToSecret = new ArrayList<>();
+    Timing all;
+    List<Timing> perConnection = new ArrayList<>();
     try (AppProgress apps = new AppProgress(APP_PREFIX, options.apps())) {
       apps.watch(k8s, NAMESPACE);
       start = System.nanoTime();
       createApps(k8s, apps);
       say("created %d LogtoM2MApps in %.1f s", options.apps(), (System.nanoTime() - start) / 1e9);
       awaitApps(k8s, apps, start);
-      end = apps.lastChangeNanos();
-      applyToSecret = apps.applyToSecretMillis();
+      all = Timing.of(apps, i -> true);
       for (Connection connection : connections) {
-        connectionEnds[connection.index()] =
-            apps.lastSettledNanos(i -> connection.has(i, k));
-        connectionApplyToSecret.add(apps.applyToSecretMillis(i -> connection.has(i, k)));
+        perConnection.add(Timing.of(apps, i -> connection.has(i, k)));
       }
     }
-    say("all %d apps Ready with their Secrets in %.1f s", options.apps(), (end - start) / 1e9);
+    say("all %d apps Ready with their Secrets in %.1f s", options.apps(),
+        (all.end() - start) / 1e9);
     awaitQuiet(QUIET);
     List<CallCounts> appCalls = minus(counts(), beforeApps);
 
@@ -220,63 +217,57 @@ public final class Bench {
     say("resync: %s; %d calls to /api", report, resyncTotal.managementCalls("/api", false));
 
     List<CallCounts> whole = counts();
-    List<BenchResult.PerConnection> perConnection = null;
+    List<BenchResult.PerConnection> figuresPerConnection = null;
     if (k > 1) {
-      perConnection = new ArrayList<>();
+      figuresPerConnection = new ArrayList<>();
       for (Connection connection : connections) {
         int c = connection.index();
-        int n = (int) IntStream.range(0, options.apps()).filter(i -> connection.has(i, k))
-            .count();
-        double[] millis = connectionApplyToSecret.get(c);
-        BenchResult.PerConnection figures = new BenchResult.PerConnection(connection.label(), n,
-            BenchResult.round((connectionEnds[c] - start) / 1e9, 2),
-            BenchResult.round(AppProgress.percentile(millis, 0.50), 1),
-            BenchResult.round(AppProgress.percentile(millis, 0.95), 1),
-            perApp(appCalls.get(c).managementCalls("/api/applications", false), n),
-            perApp(appCalls.get(c).managementCalls("/api/applications", true), n),
-            perApp(appCalls.get(c).otherTokenRequests(), n),
-            whole.get(c).operatorTokenRequests(),
-            resyncReads(resync.get(c)),
-            resyncWrites(resync.get(c)));
-        perConnection.add(figures);
+        BenchResult.PerConnection figures = figures(connection.label(), start,
+            perConnection.get(c), appCalls.get(c), whole.get(c), resync.get(c));
+        figuresPerConnection.add(figures);
         say("%s: %d apps Ready with their Secrets %.1f s after the first create (apply→Secret p50"
             + " %.0f ms, p95 %.0f ms); %.1f Logto calls per app (%.1f writes); resync %d reads,"
-            + " %d writes", figures.connection(), n, figures.convergeSeconds(),
+            + " %d writes", figures.connection(), figures.apps(), figures.convergeSeconds(),
             figures.p50ApplyToSecretMs(), figures.p95ApplyToSecretMs(),
             figures.managementCallsPerApp(), figures.managementWriteCallsPerApp(),
             figures.resyncReadCalls(), figures.resyncWriteCalls());
       }
     }
+    BenchResult.PerConnection total = figures("all", start, all, sum(appCalls), sum(whole),
+        resyncTotal);
+    return BenchResult.of(options.latency().toMillis(), total, BenchResult.round(usedHeapMb(), 1),
+        figuresPerConnection);
+  }
 
-    double heap = usedHeapMb();
-    int n = options.apps();
-    CallCounts allAppCalls = sum(appCalls);
-    return new BenchResult(
-        n,
-        options.latency().toMillis(),
-        BenchResult.round((end - start) / 1e9, 2),
-        BenchResult.round(AppProgress.percentile(applyToSecret, 0.50), 1),
-        BenchResult.round(AppProgress.percentile(applyToSecret, 0.95), 1),
-        perApp(allAppCalls.managementCalls("/api/applications", false), n),
-        perApp(allAppCalls.managementCalls("/api/applications", true), n),
-        perApp(allAppCalls.otherTokenRequests(), n),
-        sum(whole).operatorTokenRequests(),
-        resyncReads(resyncTotal),
-        resyncWrites(resyncTotal),
-        BenchResult.round(heap, 1),
-        perConnection);
+  /**
+   * When the last of some apps was Ready with its Secret, and each one's time from create to
+   * Secret (sorted), read while their progress is followed.
+   */
+  private record Timing(int apps, long end, double[] applyToSecretMillis) {
+    static Timing of(AppProgress progress, IntPredicate member) {
+      double[] millis = progress.applyToSecretMillis(member);
+      return new Timing(millis.length, progress.lastSettledNanos(member), millis);
+    }
+  }
+
+  /** The figures of some apps (all, or a connection's) and the calls their tenants served. */
+  private static BenchResult.PerConnection figures(String label, long start, Timing timing,
+      CallCounts appCalls, CallCounts whole, CallCounts resync) {
+    int n = timing.apps();
+    return new BenchResult.PerConnection(label, n,
+        BenchResult.round((timing.end() - start) / 1e9, 2),
+        BenchResult.round(AppProgress.percentile(timing.applyToSecretMillis(), 0.50), 1),
+        BenchResult.round(AppProgress.percentile(timing.applyToSecretMillis(), 0.95), 1),
+        perApp(appCalls.managementCalls("/api/applications", false), n),
+        perApp(appCalls.managementCalls("/api/applications", true), n),
+        perApp(appCalls.otherTokenRequests(), n),
+        whole.operatorTokenRequests(),
+        resync.count((method, path) -> path.startsWith("/api") && "GET".equals(method)),
+        resync.managementCalls("/api", true));
   }
 
   private static double perApp(long calls, int apps) {
     return BenchResult.round((double) calls / apps, 3);
-  }
-
-  private static long resyncReads(CallCounts resync) {
-    return resync.count((method, path) -> path.startsWith("/api") && "GET".equals(method));
-  }
-
-  private static long resyncWrites(CallCounts resync) {
-    return resync.count((method, path) -> path.startsWith("/api") && !"GET".equals(method));
   }
 
   /** Each connection's tenant's calls so far, in connection order. */

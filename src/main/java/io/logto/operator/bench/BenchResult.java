@@ -40,7 +40,7 @@ public record BenchResult(
 
   /**
    * The figures of the apps of one connection (app i is on connection i mod K), and the calls its
-   * tenant served.
+   * tenant served; the benchmark computes its totals the same way, over all apps and tenants.
    *
    * @param connection {@code own}, or e.g. {@code ClusterLogtoConnection/tenant-2}
    * @param convergeSeconds from the first app's create until this connection's last app is Ready
@@ -62,6 +62,19 @@ public record BenchResult(
       long resyncWriteCalls) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param all the figures of all apps, over all tenants
+   * @param connections one entry per connection; null with one connection
+   */
+  static BenchResult of(long latencyMs, PerConnection all, double heapUsedMb,
+      List<PerConnection> connections) {
+    return new BenchResult(all.apps(), latencyMs, all.convergeSeconds(),
+        all.p50ApplyToSecretMs(), all.p95ApplyToSecretMs(), all.managementCallsPerApp(),
+        all.managementWriteCallsPerApp(), all.verificationTokenRequestsPerApp(),
+        all.operatorTokenRequests(), all.resyncReadCalls(), all.resyncWriteCalls(), heapUsedMb,
+        connections);
+  }
 
   public String toJson() {
     try {

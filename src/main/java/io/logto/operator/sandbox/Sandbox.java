@@ -1,6 +1,7 @@
 package io.logto.operator.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.logto.LogtoClientOptions;
 import io.logto.operator.logto.LogtoConnection;
 import io.logto.operator.logto.LogtoException;
@@ -311,11 +312,13 @@ public final class Sandbox {
       SandboxReport.printConnections(out, stack.logto(), connections);
     }
     out.println();
-    SandboxReport.printSecrets(out, secrets, client);
+    List<LogtoM2MApp> apps = client.resources(LogtoM2MApp.class).inAnyNamespace().list()
+        .getItems();
+    SandboxReport.printSecrets(out, secrets, apps);
     Map<String, LogtoConnection> tenants = new LinkedHashMap<>();
     tenants.put(ObjectState.OWN_CONNECTION, stack.logto().connection());
     extra.tenants().forEach(t -> tenants.put(t.label(), t.logto().connection()));
-    List<String> curls = SandboxReport.curlCommands(client, secrets, tenants,
+    List<String> curls = SandboxReport.curlCommands(apps, secrets, tenants,
         stack.logto().simulator().isPresent());
     if (!curls.isEmpty()) {
       out.println();
@@ -363,7 +366,10 @@ public final class Sandbox {
       ExamplesFolder.SyncResult result;
       try {
         // Before the objects of a namespace new to the folder arrive, or they would be refused.
-        stack.extraTenants().allow(stack.kubernetes(), ExamplesFolder.namespacesIn(folder.dir()));
+        if (!stack.extraTenants().isEmpty()) {
+          stack.extraTenants().allow(stack.kubernetes(),
+              ExamplesFolder.namespacesIn(folder.dir()));
+        }
         result = folder.sync();
       } catch (RuntimeException e) {
         err.println("sandbox: " + e.getMessage());

@@ -1,14 +1,15 @@
 package io.logto.operator.sandbox;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.logto.LogtoConnection;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the sandbox prints: a table of the objects, of the connections when there are several
@@ -18,7 +19,11 @@ import java.util.Optional;
 final class SandboxReport {
 
   static final String APP_SECRET_KEY = "LOGTO_APP_SECRET";
+  /** The replaced secret during a rotation's grace period: still valid, so masked as well. */
+  static final String PREVIOUS_APP_SECRET_KEY = "LOGTO_APP_SECRET_PREVIOUS";
   static final String APP_ID_KEY = "LOGTO_APP_ID";
+  /** The keys masked on screen, before spec.secret.keys renames them. */
+  static final Set<String> SECRET_KEYS = Set.of(APP_SECRET_KEY, PREVIOUS_APP_SECRET_KEY);
   static final String TOKEN_ENDPOINT_KEY = "LOGTO_TOKEN_ENDPOINT";
   static final String MASK = "****";
 
@@ -110,21 +115,22 @@ final class SandboxReport {
     };
   }
 
+  /** @param apps the LogtoM2MApps, for the keys their Secrets hold the app secrets under */
   static void printSecrets(
-      PrintWriter out, List<SandboxSummary.SecretEntry> secrets, KubernetesClient client) {
+      PrintWriter out, List<SandboxSummary.SecretEntry> secrets, List<LogtoM2MApp> apps) {
     if (secrets.isEmpty()) {
       out.println("Secrets written: none");
       return;
     }
-    Map<String, String> secretKeys = appSecretKeys(client);
+    Map<String, Set<String>> secretKeys = appSecretKeys(apps);
     out.println("Secrets written:");
     for (var secret : secrets) {
-      String masked = secretKeys.getOrDefault(secret.namespace() + "/" + secret.name(),
-          APP_SECRET_KEY);
+      Set<String> masked = secretKeys.getOrDefault(secret.namespace() + "/" + secret.name(),
+          SECRET_KEYS);
       out.println("  " + secret.namespace() + "/" + secret.name());
       int width = secret.data().keySet().stream().mapToInt(String::length).max().orElse(0);
       secret.data().forEach((key, value) -> out.println("    " + pad(key, width + 2)
-          + (key.equals(masked) || key.equals(APP_SECRET_KEY) ? MASK : value)));
+          + (masked.contains(key) ? MASK : value)));
     }
   }
 
@@ -137,12 +143,10 @@ final class SandboxReport {
    * @param connections by label ({@link ObjectState#connectionLabel}), in the order to print
    */
   static List<String> curlCommands(
-      KubernetesClient client,
+      List<LogtoM2MApp> apps,
       List<SandboxSummary.SecretEntry> secrets,
       Map<String, LogtoConnection> connections,
       boolean localCredentials) {
-    List<LogtoM2MApp> apps = client.resources(LogtoM2MApp.class).inAnyNamespace().list()
-        .getItems();
     List<String> commands = new ArrayList<>();
     connections.forEach((label, connection) -> {
       LogtoM2MApp chosen = null;
@@ -201,17 +205,21 @@ final class SandboxReport {
         + " " + tokenEndpoint);
   }
 
-  /** The (possibly renamed) app secret key of each app's Secret, by namespace/name. */
-  private static Map<String, String> appSecretKeys(KubernetesClient client) {
-    Map<String, String> keys = new HashMap<>();
-    for (LogtoM2MApp app : client.resources(LogtoM2MApp.class).inAnyNamespace().list()
-        .getItems()) {
+  /**
+   * The keys of the app secret and of the previous one during a rotation, under their default
+   * names and as spec.secret.keys renames them, of each app's Secret, by namespace/name.
+   */
+  private static Map<String, Set<String>> appSecretKeys(List<LogtoM2MApp> apps) {
+    Map<String, Set<String>> keys = new HashMap<>();
+    for (LogtoM2MApp app : apps) {
       if (app.getStatus() == null || app.getStatus().getSecretName() == null) {
         continue;
       }
-      String key = app.getSpec().getSecret() == null ? APP_SECRET_KEY
-          : app.getSpec().getSecret().getKeys().getOrDefault(APP_SECRET_KEY, APP_SECRET_KEY);
-      keys.put(app.getMetadata().getNamespace() + "/" + app.getStatus().getSecretName(), key);
+      Map<String, String> renames = app.getSpec().getSecret() == null ? Map.of()
+          : app.getSpec().getSecret().getKeys();
+      Set<String> masked = new HashSet<>(SECRET_KEYS);
+      SECRET_KEYS.forEach(key -> masked.add(renames.getOrDefault(key, key)));
+      keys.put(app.getMetadata().getNamespace() + "/" + app.getStatus().getSecretName(), masked);
     }
     return keys;
   }

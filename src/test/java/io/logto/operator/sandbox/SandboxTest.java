@@ -24,6 +24,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.MatchResult;
@@ -72,11 +75,33 @@ class SandboxTest {
   }
 
   private Sandbox watching(Path examples) {
-    return new Sandbox(
-        new Sandbox.Options(examples, false, Duration.ofSeconds(30),
-            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.empty(),
-            Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
-        new PrintWriter(out, true), new PrintWriter(err, true));
+    return sandbox(examples, false, Duration.ofSeconds(30), 0, 1);
+  }
+
+  /**
+   * Runs a watching sandbox on a thread of its own and returns once it has converged and run
+   * {@code atConvergence}; {@link #stop} ends it.
+   */
+  private void startAndAwaitConvergence(Sandbox sandbox, Consumer<OperatorStack> atConvergence)
+      throws InterruptedException {
+    CountDownLatch converged = new CountDownLatch(1);
+    sandbox.onConverged(stack -> {
+      atConvergence.accept(stack);
+      converged.countDown();
+    });
+    new Thread(() -> {
+      try {
+        sandbox.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }).start();
+    assertThat(converged.await(60, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+  }
+
+  private static void stop(Sandbox sandbox) throws InterruptedException {
+    sandbox.stop();
+    assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
   }
 
   @AfterEach
@@ -258,24 +283,11 @@ class SandboxTest {
           indicator: https://%s.shop.example
         """;
     Files.writeString(dir.resolve("shop.yaml"), api.formatted("default", "default"));
-    java.util.concurrent.CountDownLatch converged = new java.util.concurrent.CountDownLatch(1);
     AtomicReference<LogtoSimulator> second = new AtomicReference<>();
-    Sandbox sandbox = sandbox(dir, false, Duration.ofSeconds(30), 0, 2)
-        .onConverged(stack -> {
-          second.set(stack.extraTenants().tenants().get(0).logto().simulator().orElseThrow());
-          converged.countDown();
-        });
-    Thread running = new Thread(() -> {
-      try {
-        sandbox.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    running.start();
+    Sandbox sandbox = sandbox(dir, false, Duration.ofSeconds(30), 0, 2);
     try {
-      assertThat(converged.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString())
-          .isTrue();
+      startAndAwaitConvergence(sandbox, stack -> second.set(
+          stack.extraTenants().tenants().get(0).logto().simulator().orElseThrow()));
       assertThat(second.get().resourceCount()).isEqualTo(1);
 
       Files.writeString(dir.resolve("team-b.yaml"), api.formatted("team-b", "team-b"));
@@ -286,8 +298,7 @@ class SandboxTest {
       assertThat(second.get().resourceCount()).isEqualTo(2);
       assertThat(out.toString()).doesNotContain("Forbidden");
     } finally {
-      sandbox.stop();
-      assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
+      stop(sandbox);
     }
   }
 
@@ -426,28 +437,10 @@ class SandboxTest {
             - name: read
         """;
     Files.writeString(dir.resolve("shop.yaml"), api);
-    java.util.concurrent.CountDownLatch converged = new java.util.concurrent.CountDownLatch(1);
     AtomicReference<io.fabric8.kubernetes.client.KubernetesClient> client = new AtomicReference<>();
-    Sandbox sandbox = new Sandbox(
-        new Sandbox.Options(dir, false, Duration.ofSeconds(30),
-            Optional.of(temp.resolve("summary.json")), Duration.ZERO, 0, 1, Optional.empty(),
-            Optional.empty(), Sandbox.DEFAULT_PRIVILEGED_NAMESPACES),
-        new PrintWriter(out, true), new PrintWriter(err, true))
-        .onConverged(stack -> {
-          client.set(stack.kubernetes());
-          converged.countDown();
-        });
-    Thread running = new Thread(() -> {
-      try {
-        sandbox.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    running.start();
+    Sandbox sandbox = watching(dir);
     try {
-      assertThat(converged.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString())
-          .isTrue();
+      startAndAwaitConvergence(sandbox, stack -> client.set(stack.kubernetes()));
 
       Files.writeString(dir.resolve("shop.yaml"), api.replace("https://shop.example",
           "https://moved.example"));
@@ -467,8 +460,7 @@ class SandboxTest {
           .endsWith("indicator is immutable");
       assertThat(readyReason(summary().get("objects").get(0))).isEqualTo("Synced");
     } finally {
-      sandbox.stop();
-      assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
+      stop(sandbox);
     }
   }
 
@@ -489,20 +481,9 @@ class SandboxTest {
         """;
     Files.writeString(shop, api);
     PipedOutputStream typing = new PipedOutputStream();
-    java.util.concurrent.CountDownLatch converged = new java.util.concurrent.CountDownLatch(1);
-    Sandbox sandbox = watching(dir).tableOnEnter(new PipedInputStream(typing))
-        .onConverged(stack -> converged.countDown());
-    Thread running = new Thread(() -> {
-      try {
-        sandbox.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    running.start();
+    Sandbox sandbox = watching(dir).tableOnEnter(new PipedInputStream(typing));
     try {
-      assertThat(converged.await(60, java.util.concurrent.TimeUnit.SECONDS)).as(out.toString())
-          .isTrue();
+      startAndAwaitConvergence(sandbox, stack -> {});
       int mark = out.toString().length();
       String refused = "refused " + shop + ":8:7: not valid YAML: ";
 
@@ -541,8 +522,7 @@ class SandboxTest {
       assertThat(since(mark)).containsPattern("LogtoRole +default/reader +False");
     } finally {
       // The keyboard is still open: its reader must not hold the sandbox up.
-      sandbox.stop();
-      assertThat(sandbox.awaitFinished(Duration.ofSeconds(30))).isTrue();
+      stop(sandbox);
       typing.close();
     }
   }

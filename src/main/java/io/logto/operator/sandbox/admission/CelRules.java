@@ -155,9 +155,12 @@ final class CelRules {
         fieldPath.add(step);
       }
     }
+    // A transition rule is one whose checked expression refers to oldSelf, as the API server
+    // tells (not a mention of the word, e.g. in a string).
+    boolean usesOldSelf = ast.getReferenceMap().values().stream()
+        .anyMatch(reference -> reference.name().equals("oldSelf"));
     return new CompiledRule(expression.strip(), rule.path("message").asText(""), message,
-        program(ast, at), expression.contains("oldSelf"), fieldPath,
-        rule.path("reason").asText(""));
+        program(ast, at), usesOldSelf, fieldPath, rule.path("reason").asText(""));
   }
 
   private static CelAbstractSyntaxTree check(CelType self, String expression, FieldPath at) {
@@ -290,15 +293,6 @@ final class CelRules {
       node.forEach(item -> list.add(celValue(item)));
       return list;
     }
-    if (node.isIntegralNumber()) {
-      return node.asLong();
-    }
-    if (node.isNumber()) {
-      return node.asDouble();
-    }
-    if (node.isBoolean()) {
-      return node.asBoolean();
-    }
-    return node.asText();
+    return JsonTypes.scalar(node);
   }
 }

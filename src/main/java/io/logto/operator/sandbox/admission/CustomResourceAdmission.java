@@ -44,10 +44,6 @@ final class CustomResourceAdmission {
     this.rules = new CelRules(schema, at);
   }
 
-  String kind() {
-    return kind;
-  }
-
   /** Why the write is refused, if it is. */
   Optional<Refusal> review(Operation operation, JsonNode written, JsonNode stored,
       boolean strictFields) {

@@ -31,7 +31,10 @@ final class JsonTypes {
     return node.isArray() ? "array" : "object";
   }
 
-  /** A scalar as the value shown in an error: String, Long, Double or Boolean; null otherwise. */
+  /**
+   * A scalar as a Java value (String, Long, Double or Boolean), as an error shows it and as CEL
+   * sees it; null otherwise.
+   */
   static Object scalar(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;

@@ -26,7 +26,7 @@ final class UnknownFields {
       if (OBJECT_FIELDS.contains(field.getKey())) {
         continue;
       }
-      walk(field.getValue(), schema.path("properties").get(field.getKey()),
+      walk(field.getValue(), JsonTypes.propertySchema(schema, field.getKey()),
           FieldPath.root().child(field.getKey()), unknown);
     }
     return unknown.stream().sorted().toList();
@@ -42,15 +42,12 @@ final class UnknownFields {
       return;
     }
     if (value.isObject()) {
-      JsonNode additional = schema.get("additionalProperties");
       for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
-        JsonNode declared = schema.path("properties").get(field.getKey());
-        if (declared != null) {
-          walk(field.getValue(), declared, path.child(field.getKey()), unknown);
-        } else if (additional != null && additional.isObject()) {
-          walk(field.getValue(), additional, path.child(field.getKey()), unknown);
-        } else if (!(additional != null && additional.asBoolean(false))) {
+        JsonNode fieldSchema = JsonTypes.propertySchema(schema, field.getKey());
+        if (fieldSchema != null) {
+          walk(field.getValue(), fieldSchema, path.child(field.getKey()), unknown);
+        } else if (!schema.path("additionalProperties").asBoolean(false)) {
           unknown.add(path.child(field.getKey()).toString());
         }
       }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every rule of the three generated CRDs, judged by the embedded API server's admission as the
+ * Every rule of the generated CRDs, judged by the embedded API server's admission as the
  * catalog says a real API server judges it (CrdAdmissionIT holds the catalog to a real one): the
  * valid document is admitted, the invalid one refused with the exact line for its field.
  */
