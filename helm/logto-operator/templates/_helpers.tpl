@@ -52,6 +52,30 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
 {{/*
+The binding of a Role (namespace given) or ClusterRole to the operator's ServiceAccount, named as
+the role: include with (dict "root" $ "kind" "Role"|"ClusterRole" "name" NAME ["namespace" NS]).
+*/}}
+{{- define "logto-operator.binding" -}}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: {{ .kind }}Binding
+metadata:
+  name: {{ .name }}
+  {{- with .namespace }}
+  namespace: {{ . }}
+  {{- end }}
+  labels:
+    {{- include "logto-operator.labels" .root | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: {{ .kind }}
+  name: {{ .name }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "logto-operator.serviceAccountName" .root }}
+    namespace: {{ .root.Release.Namespace }}
+{{- end }}
+
+{{/*
 Rules for the custom resources, Secrets, ConfigMaps and Events, shared by the ClusterRole
 (all namespaces) and the per-namespace Roles: exactly what the operator uses (HelmRbacIT compares
 them with the requests of a run on a real API server). The finalizer is added and removed with a

@@ -28,11 +28,6 @@ public record CrdRuleCase(
     return document.path("metadata").path("name").asText();
   }
 
-  /** The document a cluster judges: the update for an update rule, else the document. */
-  public ObjectNode judged() {
-    return update.orElse(document);
-  }
-
   /** What a cluster answers as a whole, e.g. {@code The LogtoM2MApp "c12" is invalid: ...}. */
   public String expectedHeadline() {
     return "The " + kind + " \"" + name() + "\" is invalid";

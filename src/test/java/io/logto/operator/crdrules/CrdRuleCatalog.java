@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Every rule of the generated CRDs (types, required fields, enums, patterns, lengths, bounds,
+ * Every rule of the five generated CRDs (types, required fields, enums, patterns, lengths, bounds,
  * item and property counts, CEL {@code x-kubernetes-validations}, including rules on updates), each
  * with a document a cluster must accept and one it must refuse, with the message it must give.
  *
@@ -160,7 +160,7 @@ public final class CrdRuleCatalog {
 
   private CrdRuleCatalog() {}
 
-  /** All cases of the three CRDs, in schema order. */
+  /** All cases of the five CRDs, in schema order. */
   public static List<CrdRuleCase> cases() {
     CrdRuleCatalog catalog = new CrdRuleCatalog();
     for (String kind : List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp",

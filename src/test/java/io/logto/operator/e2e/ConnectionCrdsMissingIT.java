@@ -78,7 +78,7 @@ class ConnectionCrdsMissingIT {
           .isEqualTo("spec.connectionRef: LogtoConnection is not available: the LogtoConnection"
               + " CRD is not installed (kubectl apply -f crds/; Helm does not upgrade CRDs),"
               + " then restart the operator");
-      assertThat(operator.simulatorResourceCount()).as("only the plain one reached Logto")
+      assertThat(operator.simulator.resourceCount()).as("only the plain one reached Logto")
           .isEqualTo(1);
     }
   }

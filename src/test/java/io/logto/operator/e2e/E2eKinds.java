@@ -6,7 +6,11 @@ import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.role.LogtoRole;
 import java.util.List;
 
-/** The operator's kinds, dependents first (the order in which to remove them). */
+/**
+ * The kinds that hold Logto objects, dependents first (the order in which to remove them). The
+ * connection kinds are not here: the tests that make connections delete them while the operator
+ * runs.
+ */
 final class E2eKinds {
 
   static final List<Class<? extends CustomResource<?, ?>>> ALL =

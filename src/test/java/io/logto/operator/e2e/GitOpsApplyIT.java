@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.crd.apiresource.LogtoApiResource;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.role.LogtoRole;
+import io.logto.operator.packaging.Processes;
 import io.logto.operator.packaging.Project;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,7 +106,7 @@ class GitOpsApplyIT {
           name, "Synced")));
 
       // What the operator wrote is not a difference from Git...
-      Kubectl.Result difference = kubectl.run(with(diff, "-f", dir.toString()));
+      Processes.Result difference = kubectl.run(with(diff, "-f", dir.toString()));
       assertThat(difference.exitCode()).as(difference.output()).isZero();
       // ...and applying Git again changes nothing: same generation, finalizers and status kept.
       assertSucceeds(kubectl.run(with(apply, "-f", dir.toString())));
@@ -166,7 +167,7 @@ class GitOpsApplyIT {
     return all.toArray(String[]::new);
   }
 
-  private static void assertSucceeds(Kubectl.Result result) {
+  private static void assertSucceeds(Processes.Result result) {
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 }

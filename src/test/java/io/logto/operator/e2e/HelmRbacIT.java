@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logto.operator.crd.apiresource.ApiScope;
@@ -36,7 +37,6 @@ import io.logto.operator.reconciler.OperatorHarness;
 import io.logto.operator.simulator.LogtoSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,14 +97,14 @@ class HelmRbacIT {
 
   @Test
   void allNamespacesTheChartGrantsExactlyWhatTheOperatorUses() {
-    Run run = run("rbac-all", false, UnaryOperator.identity());
+    Run run = run("rbac-all", false, List.of(), UnaryOperator.identity(), everything(true));
     assertGrantsAreExactlyWhatTheRunUsed(run);
     assertThat(run.grants()).as("a ClusterRole").anyMatch(g -> g.scope().equals("*"));
   }
 
   @Test
   void watchedNamespacesTheChartGrantsExactlyWhatTheOperatorUses() {
-    Run run = run("rbac-ns", true, UnaryOperator.identity());
+    Run run = run("rbac-ns", true, List.of(), UnaryOperator.identity(), everything(true));
     assertGrantsAreExactlyWhatTheRunUsed(run);
     assertThat(run.grants()).as("cluster-wide: only the cluster-scoped kind and namespaces")
         .filteredOn(g -> g.scope().equals("*")).isNotEmpty()
@@ -116,11 +116,8 @@ class HelmRbacIT {
 
   @Test
   void withoutClusterConnectionsNothingIsGrantedClusterWide() {
-    Run run = run("rbac-nocc", true, UnaryOperator.identity(), List.of(
-        "--set", "clusterConnections.enabled=false"), (a, b, logto, rollouts) -> {
-          scenario(a, b, logto, rollouts);
-          new ConnectionScenario(admin, "rbac-nocc", b).run(clusterCa(), false);
-        });
+    Run run = run("rbac-nocc", true, List.of("--set", "clusterConnections.enabled=false"),
+        UnaryOperator.identity(), everything(false));
     assertGrantsAreExactlyWhatTheRunUsed(run);
     assertThat(run.grants()).as("nothing cluster-wide").noneMatch(g -> g.scope().equals("*"));
     assertThat(run.grants()).as("no Secret read in the release namespace")
@@ -141,7 +138,7 @@ class HelmRbacIT {
   /** The check itself: a chart without the Events permission is caught by name. */
   @Test
   void aPermissionMissingFromTheChartIsReported() {
-    Run run = run("rbac-missing", false, rendered -> {
+    Run run = run("rbac-missing", false, List.of(), rendered -> {
       for (HasMetadata object : rendered) {
         if (object instanceof ClusterRole role) {
           List<PolicyRule> rules = new ArrayList<>(role.getRules());
@@ -150,7 +147,7 @@ class HelmRbacIT {
         }
       }
       return rendered;
-    });
+    }, everything(true));
     assertThat(run.comparison().forbidden()).isNotEmpty()
         .allSatisfy(r -> assertThat(r.verb() + " " + r.resource()).isEqualTo("create events"));
   }
@@ -161,17 +158,17 @@ class HelmRbacIT {
    */
   @Test
   void aClusterConnectionSecretOutsideTheGrantsIsForbiddenSayingWhere() {
-    Run run = run("rbac-far", true, UnaryOperator.identity(), (a, b, logto, rollouts) -> {
+    Run run = run("rbac-far", true, List.of(), UnaryOperator.identity(), release -> {
       RealCluster.createNamespaces(admin, "rbac-far-elsewhere");
       admin.resource(new SecretBuilder().withNewMetadata().withName("far-credentials")
           .withNamespace("rbac-far-elsewhere").endMetadata()
-          .addToStringData("appId", logto.bootstrapAppId())
-          .addToStringData("appSecret", logto.bootstrapAppSecret()).build()).create();
+          .addToStringData("appId", release.logto().bootstrapAppId())
+          .addToStringData("appSecret", release.logto().bootstrapAppSecret()).build()).create();
       var connection = new ClusterLogtoConnection();
       connection.setMetadata(new ObjectMetaBuilder()
           .withName("rbac-far").build());
       var spec = new ClusterLogtoConnectionSpec();
-      spec.setEndpoint(logto.endpoint().toString());
+      spec.setEndpoint(release.logto().endpoint().toString());
       var secret = new ClusterCredentialsSecretRef();
       secret.setName("far-credentials");
       secret.setNamespace("rbac-far-elsewhere");
@@ -199,35 +196,43 @@ class HelmRbacIT {
             .isEqualTo("get secrets in rbac-far-elsewhere"));
   }
 
+  /**
+   * A release under test: the chart installed in {@code namespace}, the operator watching
+   * {@code a} and {@code b} (or all namespaces), its Logto, and whether the chart was rendered
+   * with rolloutRestart.enabled.
+   */
+  record Release(String namespace, String a, String b, LogtoSimulator logto, boolean rollouts) {}
+
   /** What the operator is put through while it runs with the chart's permissions. */
   @FunctionalInterface
   interface Scenario {
-    void run(String namespaceA, String namespaceB, LogtoSimulator logto, boolean rollouts);
+    void run(Release release);
   }
 
   record Run(Set<ChartGrants.Grant> grants, ChartGrants.Comparison comparison) {}
 
-  private Run run(String release, boolean watchNamespaces,
-      UnaryOperator<List<HasMetadata>> tamper) {
-    return run(release, watchNamespaces, tamper, (a, b, logto, rollouts) -> {
-      scenario(a, b, logto, rollouts);
-      new ConnectionScenario(admin, release, b).run(clusterCa(), true);
-    });
+  /** Every path that touches Kubernetes, ClusterLogtoConnections included or not. */
+  private Scenario everything(boolean clusterConnections) {
+    return release -> {
+      scenario(release);
+      new ConnectionScenario(admin, release.namespace(), release.b())
+          .run(clusterCa(), clusterConnections);
+    };
   }
 
-  private Run run(String release, boolean watchNamespaces,
+  /**
+   * Installs the chart's ServiceAccount and RBAC in {@code release}, rendered with the README's
+   * values, {@code extraValues} and then {@code tamper}; runs the operator's jar with that
+   * ServiceAccount's token through {@code scenario}; compares the audit log with the grants.
+   */
+  private Run run(String release, boolean watchNamespaces, List<String> extraValues,
       UnaryOperator<List<HasMetadata>> tamper, Scenario scenario) {
-    return run(release, watchNamespaces, tamper, List.of(), scenario);
-  }
-
-  private Run run(String release, boolean watchNamespaces,
-      UnaryOperator<List<HasMetadata>> tamper, List<String> extraValues, Scenario scenario) {
     String a = release + "-a";
     String b = release + "-b";
     RealCluster.createNamespaces(admin, release, a, b);
     Path work = Project.path("target/e2e/" + release);
     try (LogtoSimulator simulator = LogtoSimulator.start()) {
-      int port = freePort();
+      int port = RealApiServer.freePort();
       List<String> values = new ArrayList<>(List.of(
           "--set", "logto.endpoint=" + simulator.endpoint(),
           "--set", "logto.tenantId=default",
@@ -268,7 +273,7 @@ class HelmRbacIT {
       env.put("HOSTNAME", release + "-pod");
       try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
         operator.awaitReady(port, Duration.ofSeconds(90));
-        scenario.run(a, b, simulator, rollouts);
+        scenario.run(new Release(release, a, b, simulator, rollouts));
       }
       ClusterObjects.release(admin, List.of(a, b), E2eKinds.ALL);
       Set<ChartGrants.Grant> grants = ChartGrants.of(rendered, release,
@@ -284,7 +289,9 @@ class HelmRbacIT {
    * Every way the operator touches Kubernetes: custom resources in two namespaces (watch, status,
    * finalizers), ConfigMaps and Secrets created, updated, restored and deleted, Events.
    */
-  private void scenario(String a, String b, LogtoSimulator logto, boolean rollouts) {
+  private void scenario(Release release) {
+    String a = release.a();
+    String b = release.b();
     for (String ns : List.of(a, b)) {
       create(ns, OperatorHarness.apiResource("shop-api", "https://" + ns + ".shop.api", "read"));
       LogtoRole role = OperatorHarness.role("shop-role", OperatorHarness.permission("shop-api",
@@ -309,7 +316,7 @@ class HelmRbacIT {
     });
     await().atMost(ClusterObjects.WAIT).until(() -> "shop".equals(admin.secrets().inNamespace(a)
         .withName("shop-app-logto-credentials").get().getMetadata().getLabels().get("team")));
-    if (rollouts) {
+    if (release.rollouts()) {
       rotateAndRollOut(a);
     }
     admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").delete();
@@ -327,7 +334,7 @@ class HelmRbacIT {
     assertThat(admin.secrets().inNamespace(a).withName("shop-app-logto-credentials").get())
         .isNull();
     assertThat(admin.configMaps().inNamespace(a).withName("shop-api-logto-api").get()).isNull();
-    assertThat(logto.applicationCount()).isEqualTo(1);
+    assertThat(release.logto().applicationCount()).isEqualTo(1);
   }
 
   /** A rotation of the app's secret rolls out a Deployment and a StatefulSet that read it. */
@@ -392,19 +399,12 @@ class HelmRbacIT {
 
   /** The API server's CA, as a PEM certificate a connection's caBundle can hold. */
   private String clusterCa() {
-    String data = Project.read(server.kubeconfig()).lines()
-        .filter(l -> l.trim().startsWith("certificate-authority-data:")).findFirst()
-        .orElseThrow().trim().substring("certificate-authority-data:".length()).trim();
-    return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+    return new String(Base64.getDecoder().decode(server.adminConfig().getCaCertData()),
+        StandardCharsets.UTF_8);
   }
 
   private Path writeKubeconfig(Path work, String token) {
-    String admins = Project.read(server.kubeconfig());
-    String server = admins.lines().filter(l -> l.trim().startsWith("server:")).findFirst()
-        .orElseThrow().trim().substring("server:".length()).trim();
-    String ca = admins.lines().filter(l -> l.trim().startsWith("certificate-authority-data:"))
-        .findFirst().orElseThrow().trim().substring("certificate-authority-data:".length())
-        .trim();
+    Config admin = server.adminConfig();
     String kubeconfig = """
         apiVersion: v1
         kind: Config
@@ -418,7 +418,7 @@ class HelmRbacIT {
         - name: operator
           context: {cluster: real, user: operator}
         current-context: operator
-        """.formatted(server, ca, token);
+        """.formatted(admin.getMasterUrl(), admin.getCaCertData(), token);
     try {
       Files.createDirectories(work);
       Path file = work.resolve("kubeconfig");
@@ -433,13 +433,5 @@ class HelmRbacIT {
     List<T> found = rendered.stream().filter(type::isInstance).map(type::cast).toList();
     assertThat(found).as(type.getSimpleName() + " in the chart").hasSize(1);
     return found.get(0);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

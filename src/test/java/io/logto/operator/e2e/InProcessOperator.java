@@ -79,15 +79,6 @@ final class InProcessOperator implements AutoCloseable {
     }
   }
 
-  /** API resources in the operator's Logto (the Management API not counted). */
-  int simulatorResourceCount() {
-    return simulator.resourceCount();
-  }
-
-  LogtoOperator operator() {
-    return operator;
-  }
-
   @Override
   public void close() {
     try {

@@ -2,21 +2,18 @@ package io.logto.operator.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.logto.operator.packaging.Processes;
 import io.logto.operator.packaging.Project;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** The kubectl that .ci/run installs beside helm (KUBECTL_BIN, .ci/tools/bin, or the PATH). */
 final class Kubectl {
-
-  record Result(int exitCode, String output) {}
 
   private final Path binary;
   private final Path kubeconfig;
@@ -54,23 +51,10 @@ final class Kubectl {
     return Optional.empty();
   }
 
-  Result run(String... args) {
+  Processes.Result run(String... args) {
     List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig",
         kubeconfig.toString()));
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl timed out: " + command);
-      }
-      return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Processes.run(command, Map.of(), Duration.ofSeconds(60));
   }
 }

@@ -81,10 +81,6 @@ final class OperatorProcess implements AutoCloseable {
     return Files.isRegularFile(output) ? Project.read(output) : "";
   }
 
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   @Override
   public void close() {
     process.destroy();

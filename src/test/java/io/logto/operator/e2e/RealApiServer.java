@@ -117,18 +117,12 @@ public final class RealApiServer implements AutoCloseable {
 
   /** An admin client (system:masters). */
   public KubernetesClient adminClient() {
-    return clientFor(Config.fromKubeconfig(Project.read(kubeconfig)));
+    return clientFor(adminConfig());
   }
 
-  /** A client that authenticates with a bearer token only, e.g. a ServiceAccount's. */
-  public KubernetesClient tokenClient(String token) {
-    Config admin = Config.fromKubeconfig(Project.read(kubeconfig));
-    Config config = Config.empty();
-    config.setMasterUrl(admin.getMasterUrl());
-    config.setCaCertData(admin.getCaCertData());
-    config.setAutoOAuthToken(token);
-    config.setNamespace("default");
-    return clientFor(config);
+  /** The admin kubeconfig, parsed: the server's URL and CA among others. */
+  Config adminConfig() {
+    return Config.fromKubeconfig(Project.read(kubeconfig));
   }
 
   private static KubernetesClient clientFor(Config config) {
@@ -142,10 +136,6 @@ public final class RealApiServer implements AutoCloseable {
 
   public Path auditLog() {
     return dir.resolve("audit.log");
-  }
-
-  public Path directory() {
-    return dir;
   }
 
   @Override
@@ -194,7 +184,7 @@ public final class RealApiServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

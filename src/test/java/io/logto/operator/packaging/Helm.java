@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** The helm binary that .ci/run installs (HELM_BIN, else .ci/tools/bin/helm). */
 public final class Helm {
@@ -22,8 +19,6 @@ public final class Helm {
   static final Path CHART = Project.path("helm/logto-operator");
   static final String RELEASE = "ops";
   static final String NAMESPACE = "logto-system";
-
-  record Result(int exitCode, String output) {}
 
   private final Path binary;
   private final Path home;
@@ -61,30 +56,15 @@ public final class Helm {
     return Files.isExecutable(installed) ? Optional.of(installed) : Optional.empty();
   }
 
-  Result run(String... args) {
+  Processes.Result run(String... args) {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // Keep helm's config, cache and data out of the user's home.
-    Map<String, String> env = builder.environment();
-    env.put("HELM_CONFIG_HOME", home.resolve("config").toString());
-    env.put("HELM_CACHE_HOME", home.resolve("cache").toString());
-    env.put("HELM_DATA_HOME", home.resolve("data").toString());
-    try {
-      Process process = builder.start();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("helm timed out: " + command);
-      }
-      return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Processes.run(command, Map.of(
+        "HELM_CONFIG_HOME", home.resolve("config").toString(),
+        "HELM_CACHE_HOME", home.resolve("cache").toString(),
+        "HELM_DATA_HOME", home.resolve("data").toString()), Duration.ofSeconds(120));
   }
 
   /** `helm template` of the chart; fails the test with helm's output if helm fails. */
@@ -94,19 +74,21 @@ public final class Helm {
 
   /** `helm template RELEASE CHART --namespace NAMESPACE ...`, parsed. */
   public List<HasMetadata> templateIn(String release, String namespace, String... extraArgs) {
-    List<String> args = new ArrayList<>(
-        List.of("template", release, CHART.toString(), "--namespace", namespace));
-    args.addAll(List.of(extraArgs));
-    Result result = run(args.toArray(String[]::new));
+    Processes.Result result = templateResultIn(release, namespace, extraArgs);
     if (result.exitCode() != 0) {
       throw new AssertionError("helm template failed:\n" + result.output());
     }
     return parse(result.output());
   }
 
-  Result templateResult(String... extraArgs) {
+  Processes.Result templateResult(String... extraArgs) {
+    return templateResultIn(RELEASE, NAMESPACE, extraArgs);
+  }
+
+  private Processes.Result templateResultIn(String release, String namespace,
+      String... extraArgs) {
     List<String> args = new ArrayList<>(
-        List.of("template", RELEASE, CHART.toString(), "--namespace", NAMESPACE));
+        List.of("template", release, CHART.toString(), "--namespace", namespace));
     args.addAll(List.of(extraArgs));
     return run(args.toArray(String[]::new));
   }

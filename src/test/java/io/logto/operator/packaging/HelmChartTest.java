@@ -94,7 +94,7 @@ class HelmChartTest {
   @ParameterizedTest
   @ValueSource(strings = {ALL, WATCHED})
   void lintStrictPasses(String valuesFile) {
-    Helm.Result result =
+    Processes.Result result =
         Helm.required().run("lint", "--strict", Helm.CHART.toString(), "-f", values(valuesFile));
 
     assertThat(result.exitCode()).as(result.output()).isZero();
@@ -103,7 +103,7 @@ class HelmChartTest {
 
   @Test
   void lintStrictRejectsMissingEndpointAndCredentialsSecret() {
-    Helm.Result result = Helm.required().run("lint", "--strict", Helm.CHART.toString());
+    Processes.Result result = Helm.required().run("lint", "--strict", Helm.CHART.toString());
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.output()).contains("/logto/endpoint", "/logto/credentials/existingSecret");
@@ -118,7 +118,7 @@ class HelmChartTest {
       "logLevel=LOUD",
       "watchNamespaces={Team_A}"})
   void schemaRejectsPlainSecretsTyposAndBadValues(String set) {
-    Helm.Result result = Helm.required().templateResult("-f", values(ALL), "--set", set);
+    Processes.Result result = Helm.required().templateResult("-f", values(ALL), "--set", set);
 
     assertThat(result.exitCode()).as(result.output()).isNotZero();
     assertThat(result.output()).contains("schema");
@@ -126,9 +126,9 @@ class HelmChartTest {
 
   @Test
   void templatesRequireEndpointAndSecretEvenWithoutSchemaValidation() {
-    Helm.Result noEndpoint = Helm.required().templateResult(
+    Processes.Result noEndpoint = Helm.required().templateResult(
         "-f", values(ALL), "--skip-schema-validation", "--set", "logto.endpoint=");
-    Helm.Result noSecret = Helm.required().templateResult(
+    Processes.Result noSecret = Helm.required().templateResult(
         "-f", values(ALL), "--skip-schema-validation", "--set", "logto.credentials.existingSecret=");
 
     assertThat(noEndpoint.exitCode()).isNotZero();
@@ -620,7 +620,7 @@ class HelmChartTest {
   @Test
   void severalReplicasNeedLeaderElection() {
     Helm helm = Helm.required();
-    Helm.Result refused = helm.templateResult("-f", values(ALL),
+    Processes.Result refused = helm.templateResult("-f", values(ALL),
         "--set", "replicas=2", "--set", "leaderElection.enabled=false");
 
     assertThat(refused.exitCode()).isNotZero();

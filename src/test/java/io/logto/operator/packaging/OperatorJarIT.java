@@ -3,15 +3,14 @@ package io.logto.operator.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -70,7 +69,7 @@ class OperatorJarIT {
     Set<String> onlyInSandbox = new TreeSet<>(classes(SANDBOX_JAR));
     onlyInSandbox.removeAll(classes(OPERATOR_JAR));
     String jdeps = Path.of(System.getProperty("java.home"), "bin", "jdeps").toString();
-    Result result = run(jdeps, "--multi-release", "17", "--missing-deps",
+    Processes.Result result = run(jdeps, "--multi-release", "17", "--missing-deps",
         OPERATOR_JAR.toString());
     List<String> dangling = new ArrayList<>();
     for (String line : result.output().lines().toList()) {
@@ -87,11 +86,11 @@ class OperatorJarIT {
 
   @Test
   void theOperatorJarRunsOnlyTheOperator() {
-    Result help = run(java(), "-jar", OPERATOR_JAR.toString(), "--help");
+    Processes.Result help = run(java(), "-jar", OPERATOR_JAR.toString(), "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.output()).contains("run").doesNotContain("sandbox  ", "bench  ")
         .contains("logto-operator-sandbox.jar");
-    Result sandbox = run(java(), "-jar", OPERATOR_JAR.toString(), "sandbox");
+    Processes.Result sandbox = run(java(), "-jar", OPERATOR_JAR.toString(), "sandbox");
     assertThat(sandbox.exitCode()).isNotZero();
   }
 
@@ -99,7 +98,7 @@ class OperatorJarIT {
   @Test
   void theSandboxJarRunsTheSandbox() throws IOException {
     Path summary = Files.createTempFile("sandbox-summary", ".json");
-    Result result = run(java(), "-jar", SANDBOX_JAR.toString(), "sandbox", "--once",
+    Processes.Result result = run(java(), "-jar", SANDBOX_JAR.toString(), "sandbox", "--once",
         "--examples", Project.path("examples").toString(), "--summary-file", summary.toString());
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(Files.readString(summary)).contains("order-stats", "shopping-api");
@@ -107,31 +106,16 @@ class OperatorJarIT {
     assertThat(result.output()).contains("Operator log    ")
         .doesNotContainPattern("(?m)^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} ")
         .doesNotContain("SLF4J", "WARNING", "Exception");
-    Result help = run(java(), "-jar", SANDBOX_JAR.toString(), "--help");
+    Processes.Result help = run(java(), "-jar", SANDBOX_JAR.toString(), "--help");
     assertThat(help.output()).contains("sandbox", "bench", "simulator", "run");
   }
-
-  record Result(int exitCode, String output) {}
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static Result run(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(180, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("timed out: " + String.join(" ", command));
-      }
-      return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static Processes.Result run(String... command) {
+    return Processes.run(List.of(command), Map.of(), Duration.ofSeconds(180));
   }
 
   private static Set<String> entries(Path jar) throws IOException {

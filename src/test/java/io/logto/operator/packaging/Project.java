@@ -18,7 +18,7 @@ public final class Project {
   public static final Path ROOT = findRoot();
   public static final YAMLMapper YAML = new YAMLMapper();
 
-  /** The three kinds, by CRD plural, in the order the docs list them. */
+  /** The five kinds, by CRD plural, in the order the docs list them. */
   static final List<String> PLURALS = List.of("logtoapiresources", "logtoroles", "logtom2mapps",
       "logtoconnections", "clusterlogtoconnections");
 
