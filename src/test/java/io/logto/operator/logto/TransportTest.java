@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.logto.operator.logto.model.Application;
 import io.logto.operator.logto.model.NewApplication;
 import io.logto.operator.logto.model.TokenGrant;
+import io.logto.operator.packaging.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -203,14 +205,12 @@ class TransportTest {
     return tls;
   }
 
-  private static void keytool(String... args) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    List<String> command = new java.util.ArrayList<>(List.of(keytool.toString()));
+  private static void keytool(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
+    Processes.Result result = Processes.run(command, Map.of(), Duration.ofSeconds(30));
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
 }
