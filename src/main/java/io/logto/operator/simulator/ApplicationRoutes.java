@@ -105,7 +105,7 @@ final class ApplicationRoutes {
       throw Errors.of(400, "application.invalid_third_party_application_type",
           "Only traditional web applications can be marked as a third-party app.");
     }
-    long now = TenantState.now();
+    long now = state.now();
     App app = new App(Ids.id(), type, name, now, state.nextSeq());
     app.description = description;
     app.isThirdParty = Boolean.TRUE.equals(isThirdParty);

@@ -39,7 +39,7 @@ final class ApplicationSecretRoutes {
     Guard body = Guard.of(request);
     String name = body.requiredString("name", 1, 256);
     Long expiresAt = body.optionalLong("expiresAt", true);
-    long now = TenantState.now();
+    long now = state.now();
     if (expiresAt != null && expiresAt != 0 && expiresAt <= now) {
       throw Errors.requestInvalidInput("The value of `expiresAt` must be in the future.");
     }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -195,6 +196,14 @@ public final class LogtoSimulator implements AutoCloseable {
    */
   public void setLegacyApplicationSecret(boolean v1_37) {
     compatibility.legacyApplicationSecret(v1_37);
+  }
+
+  /**
+   * The clock by which applications and secrets are created and secrets expire (access tokens
+   * keep the system clock, as their JWTs are checked against it).
+   */
+  public void useClock(Clock clock) {
+    state.useClock(clock);
   }
 
   /** The lifetime of access tokens issued from now on (instead of the resource's); null resets. */

@@ -52,7 +52,7 @@ final class ResourceScopeRoutes {
     if (nameTaken(resource.id, name, null)) {
       throw nameExists(name);
     }
-    Scope scope = new Scope(Ids.id(), resource.id, name, description, TenantState.now(),
+    Scope scope = new Scope(Ids.id(), resource.id, name, description, state.now(),
         state.nextSeq());
     state.scopes.put(scope.id, scope);
     return Reply.json(201, ctx.views().scope(scope));

@@ -5,6 +5,7 @@ import io.logto.operator.simulator.Model.Resource;
 import io.logto.operator.simulator.Model.Role;
 import io.logto.operator.simulator.Model.Scope;
 import io.logto.operator.simulator.Model.Secret;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,6 +39,8 @@ final class TenantState {
   private final String bootstrapAppId;
   private final String builtInRoleId;
   private long seq;
+  /** Logto's clock, for creation times and secret expiry; a test may move it. */
+  private volatile Clock clock = Clock.systemUTC();
 
   /** A fresh tenant with the Management API, its access role and the bootstrap application. */
   TenantState(String managementApiIndicator, String bootstrapAppId, String bootstrapSecret) {
@@ -66,8 +69,12 @@ final class TenantState {
     return ++seq;
   }
 
-  static long now() {
-    return System.currentTimeMillis();
+  long now() {
+    return clock.millis();
+  }
+
+  void useClock(Clock clock) {
+    this.clock = clock;
   }
 
   String bootstrapAppId() {

@@ -182,7 +182,7 @@ final class TokenEndpoint {
     }
     for (Secret s : app.secrets.values()) {
       if (s.value.equals(secret)) {
-        if (s.isExpired(TenantState.now())) {
+        if (s.isExpired(state.now())) {
           throw OidcErrors.invalidRequest("client secret has expired");
         }
         return app;

@@ -131,7 +131,7 @@ public final class CrdRuleCatalog {
       node -> TextNode.valueOf("https://other.api"),
       "period must be at least 1m",
       node -> ((ObjectNode) node.deepCopy()).put("period", "30s").put("gracePeriod", "10s"),
-      "gracePeriod must be shorter than period",
+      "gracePeriod (default 24h) must be shorter than period",
       node -> ((ObjectNode) node.deepCopy()).put("gracePeriod", "720h"),
       "connectionRef cannot be added, changed or removed",
       node -> ((ObjectNode) node.deepCopy()).set("connectionRef",

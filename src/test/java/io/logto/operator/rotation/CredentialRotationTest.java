@@ -77,11 +77,12 @@ class CredentialRotationTest {
     assertThat(Instant.parse(rotated.getNextRotation()))
         .isEqualTo(rotatedAt.plus(Duration.ofHours(720)));
     assertThat(rotated.getLastRotation()).isEqualTo(rotatedAt.toString());
-    // A forgotten secret still dies: Logto expires it at the next rotation plus the grace period.
+    // A forgotten secret still dies: Logto expires it one hour after the next rotation and its
+    // grace period.
     ApplicationSecret created = f.inLogto().stream()
         .filter(s -> s.name().equals(rotated.getCurrent().getName())).findFirst().orElseThrow();
     assertThat(created.expiresAt())
-        .isEqualTo(rotatedAt.plus(Duration.ofHours(744)).toEpochMilli());
+        .isEqualTo(rotatedAt.plus(Duration.ofHours(745)).toEpochMilli());
     assertThat(f.works(first)).as("old secret during the grace period").isTrue();
     assertThat(f.works(second)).isTrue();
     assertThat(h.condition(f.app, "CredentialsVerified").orElseThrow().getStatus())

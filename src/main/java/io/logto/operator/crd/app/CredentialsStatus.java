@@ -30,8 +30,16 @@ public class CredentialsStatus {
   @JsonPropertyDescription("When the secret was last replaced (RFC 3339).")
   private String lastRotation;
 
-  @JsonPropertyDescription("When the next scheduled rotation is due (RFC 3339), with a period.")
+  @JsonPropertyDescription(
+      "When the next rotation starts (RFC 3339): one period after the last, earlier if the"
+          + " secret expires sooner, never before the previous secret retires. Unset: only on"
+          + " demand.")
   private String nextRotation;
+
+  @JsonPropertyDescription(
+      "A rotation requested with m2m.logto.io/rotate that waits for the previous secret to"
+          + " retire, and when it runs.")
+  private QueuedRotation queued;
 
   @JsonPropertyDescription("The value of the m2m.logto.io/rotate annotation last acted upon.")
   private String rotateRequest;
@@ -78,6 +86,14 @@ public class CredentialsStatus {
 
   public void setNextRotation(String nextRotation) {
     this.nextRotation = nextRotation;
+  }
+
+  public QueuedRotation getQueued() {
+    return queued;
+  }
+
+  public void setQueued(QueuedRotation queued) {
+    this.queued = queued;
   }
 
   public String getRotateRequest() {
@@ -183,7 +199,8 @@ public class CredentialsStatus {
     @JsonPropertyDescription("Name of the application secret being created in Logto.")
     private String name;
 
-    @JsonPropertyDescription("Its expiry in Logto: the next rotation plus the grace period.")
+    @JsonPropertyDescription(
+        "Its expiry in Logto: the next rotation plus the grace period plus one hour.")
     private String expiresAt;
 
     @JsonPropertyDescription("What started the rotation.")
@@ -219,6 +236,40 @@ public class CredentialsStatus {
 
     public void setReason(String reason) {
       this.reason = reason;
+    }
+  }
+
+  /** A rotate request waiting for the previous secret's grace period to end. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class QueuedRotation {
+    @JsonPropertyDescription("The value of the m2m.logto.io/rotate annotation that asked for it.")
+    private String request;
+
+    @JsonPropertyDescription("When it runs: when the previous secret retires (RFC 3339).")
+    private String runsAt;
+
+    public QueuedRotation() {}
+
+    public QueuedRotation(String request, String runsAt) {
+      this.request = request;
+      this.runsAt = runsAt;
+    }
+
+    public String getRequest() {
+      return request;
+    }
+
+    public void setRequest(String request) {
+      this.request = request;
+    }
+
+    public String getRunsAt() {
+      return runsAt;
+    }
+
+    public void setRunsAt(String runsAt) {
+      this.runsAt = runsAt;
     }
   }
 }

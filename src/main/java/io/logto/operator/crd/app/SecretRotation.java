@@ -16,7 +16,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "!has(self.period) || !has(self.gracePeriod)"
         + " || duration(self.gracePeriod) < duration(self.period)",
-    message = "gracePeriod must be shorter than period")
+    message = "gracePeriod (default 24h) must be shorter than period")
 // Fields from a newer CRD version are ignored rather than stopping the informer.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class SecretRotation {

@@ -24,10 +24,11 @@ public final class AppDrift {
       if (state == null || state.getCurrent() == null) {
         return null; // not managed yet: its own reconcile adopts a secret
       }
-      if (CredentialRotation.retirementDue(cr, state, policy, now)) {
+      RotationSchedule schedule = RotationSchedule.of(cr, state, policy, now);
+      if (schedule.retirementDue()) {
         return "previous secret " + state.getPrevious().getName() + " due to retire";
       }
-      return CredentialRotation.dueWithoutLogto(cr, state, now).orElse(null);
+      return schedule.rotationDue().orElse(null);
     } catch (SyncFailure invalid) {
       return null;
     }

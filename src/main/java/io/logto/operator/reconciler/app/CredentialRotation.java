@@ -4,6 +4,7 @@ import io.logto.operator.crd.app.CredentialsStatus;
 import io.logto.operator.crd.app.CredentialsStatus.CurrentCredential;
 import io.logto.operator.crd.app.CredentialsStatus.PendingCredential;
 import io.logto.operator.crd.app.CredentialsStatus.PreviousCredential;
+import io.logto.operator.crd.app.CredentialsStatus.QueuedRotation;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.LogtoM2MAppStatus;
 import io.logto.operator.logto.LogtoApi;
@@ -18,32 +19,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The application's secret over time: which one the Secret holds, when it is replaced, and when
- * the one it replaced is retired. A rotation goes: record the new secret's name in status, create
- * it in Logto, write it into the Secret beside the previous one, verify it obtains a token, and
- * only when the grace period is over remove the previous one from the Secret and then from Logto.
- * Every step is recorded before the next, so a crash between any two leaves the Secret with
- * secrets Logto accepts, at most two operator-made secrets on the app, and no secret deleted that
- * the Secret still holds.
+ * the one it replaced is retired ({@link RotationSchedule} says when). A rotation goes: record the
+ * new secret's name in status, create it in Logto, write it into the Secret beside the previous
+ * one, verify it obtains a token, and only when the grace period is over remove the previous one
+ * from the Secret and then from Logto. Every step is recorded before the next, so a crash between
+ * any two leaves the Secret with secrets Logto accepts, at most two operator-made secrets on the
+ * app, and no secret deleted that the Secret still holds.
  */
 final class CredentialRotation {
 
-  static final String ROTATE_ANNOTATION = "m2m.logto.io/rotate";
-  static final String REVOKE_PREVIOUS_ANNOTATION = "m2m.logto.io/revoke-previous";
-  /** A secret expiring within this margin is replaced now rather than handed out. */
-  static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
-  /** How soon to look again when something is due but had to wait (Logto refused, say). */
-  private static final Duration SOON = Duration.ofSeconds(1);
+  static final String ROTATE_ANNOTATION = RotationSchedule.ROTATE_ANNOTATION;
+  static final String REVOKE_PREVIOUS_ANNOTATION = RotationSchedule.REVOKE_PREVIOUS_ANNOTATION;
 
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRotation.class);
 
@@ -55,6 +50,15 @@ final class CredentialRotation {
     this.restarter = restarter;
   }
 
+  /** Where the credentials go and how they are proven: the app's Secret, and a token. */
+  interface CredentialsSink {
+    /** Writes the Secret with these credentials (if it differs). */
+    void write(CredentialsSecrets.Credentials credentials);
+
+    /** Obtains tokens with the credentials just written, and reports the verdict. */
+    CredentialsVerifier.Verdict verify(CredentialsSecrets.Credentials credentials);
+  }
+
   /**
    * What the Secret must hold after the rotation steps taken before writing it.
    *
@@ -63,6 +67,23 @@ final class CredentialRotation {
    */
   record Plan(CredentialsSecrets.Credentials credentials, List<ApplicationSecret> inLogto,
       boolean rotated) {}
+
+  /**
+   * One pass over the app's secrets: finish or start a rotation, write the Secret, prove it, and
+   * retire what is due.
+   */
+  CredentialsVerifier.Verdict run(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      RotationPolicy policy, CredentialsSink sink) {
+    Plan plan = prepare(session, policy);
+    sink.write(plan.credentials());
+    if (plan.rotated()) {
+      // Checkpoint: the new secret is in the Secret; status says so before anything is retired.
+      session.persist();
+    }
+    CredentialsVerifier.Verdict verdict = sink.verify(plan.credentials());
+    finish(session, policy, plan, verdict.credentialsAccepted(), sink);
+    return verdict;
+  }
 
   // Before the Secret is written
 
@@ -78,24 +99,24 @@ final class CredentialRotation {
       status.setCredentials(new CredentialsStatus());
     }
     CredentialsStatus state = status.getCredentials();
-    Instant now = services.clock().instant();
+    RotationSchedule schedule = schedule(session, policy);
     List<ApplicationSecret> secrets = new ArrayList<>(session.logto().listApplicationSecrets(appId));
     if (state.getCurrent() == null && state.getPending() == null) {
-      adoptUsable(session, state, secrets, now, firstSight);
+      adoptUsable(session, state, secrets, schedule, firstSight);
     }
     if (state.getPrevious() != null && find(secrets, state.getPrevious().getName()).isEmpty()) {
       // Deleted by hand, or by us before a crash: nothing to keep valid any more.
       state.setPrevious(null);
     }
-    schedule(state, policy);
     if (state.getPending() == null) {
-      rotationNeeded(session.resource(), state, secrets, now)
-          .ifPresent(why -> begin(session, state, policy, why, secrets, now));
+      rotationNeeded(state, secrets, schedule)
+          .ifPresent(why -> begin(session, state, why, secrets, schedule));
     }
     boolean rotated = state.getPending() != null;
     if (rotated) {
-      complete(session, state, policy, secrets, now);
+      complete(session, state, secrets, schedule);
     }
+    describeFuture(session, policy);
     String current = find(secrets, state.getCurrent().getName()).map(ApplicationSecret::value)
         .orElseThrow(() -> new IllegalStateException("current secret not in Logto"));
     String previous = state.getPrevious() == null ? null
@@ -120,10 +141,10 @@ final class CredentialRotation {
    *     its workloads read these credentials when they start, nothing to roll out
    */
   private void adoptUsable(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
-      CredentialsStatus state, List<ApplicationSecret> secrets, Instant now,
+      CredentialsStatus state, List<ApplicationSecret> secrets, RotationSchedule schedule,
       boolean firstSight) {
     Optional<ApplicationSecret> usable = secrets.stream()
-        .filter(s -> usable(s, now))
+        .filter(s -> usable(s, schedule))
         .min(Comparator.comparing((ApplicationSecret s) -> AppSecretNames.rank(s.name()))
             .thenComparing(s -> s.createdAt() == null ? 0L : s.createdAt()));
     if (usable.isEmpty()) {
@@ -138,25 +159,9 @@ final class CredentialRotation {
     }
   }
 
-  /**
-   * nextRotation follows from the policy and the last rotation (or the secret's creation, for a
-   * secret the operator did not rotate): a changed period applies at once, and a secret older
-   * than the period is replaced now.
-   */
-  static void schedule(CredentialsStatus state, RotationPolicy policy) {
-    if (policy.period().isEmpty() || state.getCurrent() == null) {
-      state.setNextRotation(null);
-      return;
-    }
-    Instant since = Optional.ofNullable(state.getLastRotation())
-        .or(() -> Optional.ofNullable(state.getCurrent().getCreatedAt()))
-        .map(Instant::parse).orElse(Instant.EPOCH);
-    state.setNextRotation(since.plus(policy.period().get()).toString());
-  }
-
-  /** Why the current secret must be replaced now, if it must. */
-  static Optional<String> rotationNeeded(LogtoM2MApp app, CredentialsStatus state,
-      List<ApplicationSecret> secrets, Instant now) {
+  /** Why the current secret must be replaced now, if it must: what Logto holds, then the clock. */
+  private static Optional<String> rotationNeeded(CredentialsStatus state,
+      List<ApplicationSecret> secrets, RotationSchedule schedule) {
     if (state.getCurrent() == null) {
       return Optional.of("the application has no usable secret");
     }
@@ -165,92 +170,85 @@ final class CredentialRotation {
     if (current.isEmpty()) {
       return Optional.of("secret " + name + " no longer exists in Logto");
     }
-    if (expiresSoon(current.get().expiresAt(), now)) {
-      return Optional.of("secret " + name + " expires at " + instant(current.get().expiresAt()));
+    Instant expiresAt = expiry(current.get());
+    if (schedule.expiring(expiresAt)) {
+      return Optional.of("secret " + name + " expires at " + expiresAt);
     }
-    return dueWithoutLogto(app, state, now);
+    return schedule.rotationDue();
   }
 
   /**
-   * What is due by the clock and the annotations alone: lets an unchanged app skip Logto until
-   * then, and lets the periodic resync catch a rotation whose timer was lost. A requested or
-   * scheduled rotation is not due while the previous secret is in its grace period (an app
-   * carries at most two secrets of ours): its retirement comes first, at a time of its own.
+   * nextRotation and a waiting request, as the schedule now says; a request that starts to wait
+   * is told in an Event once.
    */
-  static Optional<String> dueWithoutLogto(LogtoM2MApp app, CredentialsStatus state, Instant now) {
-    if (state == null || state.getCurrent() == null || state.getPending() != null) {
-      return Optional.of("a rotation is under way");
+  private void describeFuture(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      RotationPolicy policy) {
+    CredentialsStatus state = session.status().getCredentials();
+    RotationSchedule schedule = schedule(session, policy);
+    state.setNextRotation(schedule.nextRotation().map(Instant::toString).orElse(null));
+    QueuedRotation queued = schedule.queued().orElse(null);
+    QueuedRotation before = state.getQueued();
+    state.setQueued(queued);
+    if (queued != null && (before == null || !queued.getRequest().equals(before.getRequest()))) {
+      LOG.info("{}: rotation requested by {}={} waits until {}", describe(session),
+          ROTATE_ANNOTATION, queued.getRequest(), queued.getRunsAt());
+      services.events().normal(session.resource(), "RotationQueued", "Rotation requested by "
+          + ROTATE_ANNOTATION + "=" + queued.getRequest() + " waits for previous secret "
+          + state.getPrevious().getName() + " to retire; it runs at " + queued.getRunsAt());
     }
-    String expiresAt = state.getCurrent().getExpiresAt();
-    if (expiresAt != null && expiresSoon(Instant.parse(expiresAt).toEpochMilli(), now)) {
-      return Optional.of("secret " + state.getCurrent().getName() + " expires at " + expiresAt);
-    }
-    if (state.getPrevious() != null) {
-      return Optional.empty();
-    }
-    String request = annotation(app, ROTATE_ANNOTATION);
-    if (request != null && !request.equals(state.getRotateRequest())) {
-      return Optional.of("requested by " + ROTATE_ANNOTATION + "=" + request);
-    }
-    if (state.getNextRotation() != null && !now.isBefore(Instant.parse(state.getNextRotation()))) {
-      return Optional.of("scheduled rotation due at " + state.getNextRotation());
-    }
-    return Optional.empty();
-  }
-
-  /** Whether the previous secret is due to be retired now, by the clock or a request. */
-  static boolean retirementDue(LogtoM2MApp app, CredentialsStatus state, RotationPolicy policy,
-      Instant now) {
-    return state != null && state.getPrevious() != null
-        && (policy.grace().isZero()
-            || "true".equalsIgnoreCase(annotation(app, REVOKE_PREVIOUS_ANNOTATION))
-            || !now.isBefore(Instant.parse(state.getPrevious().getRetireAt())));
   }
 
   private void begin(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
-      CredentialsStatus state, RotationPolicy policy, String reason,
-      List<ApplicationSecret> secrets, Instant now) {
-    String name = AppSecretNames.next(now, secrets.stream().map(ApplicationSecret::name).toList());
-    state.setPending(new PendingCredential(name, expiry(policy, now).map(Instant::toString)
-        .orElse(null), reason));
+      CredentialsStatus state, String reason, List<ApplicationSecret> secrets,
+      RotationSchedule schedule) {
+    String name = AppSecretNames.next(schedule.now(),
+        secrets.stream().map(ApplicationSecret::name).toList());
+    state.setPending(new PendingCredential(name, schedule.newSecretExpiry()
+        .map(Instant::toString).orElse(null), reason));
     // The intent goes to the API server before the secret is created in Logto.
     session.persist();
   }
 
   /** Creates the pending secret (or adopts it if a crash came after its creation) and promotes it. */
   private void complete(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
-      CredentialsStatus state, RotationPolicy policy, List<ApplicationSecret> secrets,
-      Instant now) {
+      CredentialsStatus state, List<ApplicationSecret> secrets, RotationSchedule schedule) {
     PendingCredential pending = state.getPending();
     String appId = session.status().getAppId();
+    Instant now = schedule.now();
     ApplicationSecret created = find(secrets, pending.getName()).orElse(null);
     if (created == null) {
       Instant expiresAt = pending.getExpiresAt() == null ? null
           : Instant.parse(pending.getExpiresAt());
-      if (expiresAt != null && expiresSoon(expiresAt.toEpochMilli(), now)) {
+      if (schedule.expiring(expiresAt)) {
         // Recorded long ago (the operator was down): Logto refuses an expiry in the past.
-        expiresAt = expiry(policy, now).orElse(null);
+        expiresAt = schedule.newSecretExpiry().orElse(null);
       }
       created = create(session.logto(), appId, pending.getName(), expiresAt);
       secrets.add(created);
     }
     CurrentCredential before = state.getCurrent();
-    if (before != null && !before.getName().equals(created.name())
-        && find(secrets, before.getName()).filter(s -> usable(s, now)).isPresent()) {
-      // During a wait the previous may still be alive only if the current had died: keep it.
-      if (state.getPrevious() == null) {
-        state.setPrevious(new PreviousCredential(before.getName(),
-            now.plus(policy.grace()).toString()));
-      }
+    Optional<ApplicationSecret> replaced = before == null || before.getName().equals(created.name())
+        ? Optional.empty()
+        : find(secrets, before.getName()).filter(s -> usable(s, schedule));
+    // A previous secret still in its grace period is kept only when the current one died.
+    if (replaced.isPresent() && state.getPrevious() == null) {
+      state.setPrevious(new PreviousCredential(before.getName(),
+          schedule.retireAt(expiry(replaced.get())).toString()));
     }
     state.setCurrent(current(created));
     state.setPending(null);
     state.setLastRotation(now.toString());
-    state.setNextRotation(policy.period().map(p -> now.plus(p).toString()).orElse(null));
     state.setRotateRequest(annotation(session.resource(), ROTATE_ANNOTATION));
-    String previous = state.getPrevious() == null ? "no previous secret stays valid"
-        : "previous secret " + state.getPrevious().getName() + " stays valid until "
-            + state.getPrevious().getRetireAt();
+    String previous;
+    if (state.getPrevious() == null) {
+      previous = "no previous secret stays valid";
+    } else if (schedule.revokesAtOnce()) {
+      previous = "previous secret " + state.getPrevious().getName() + " is deleted as soon as"
+          + " the new one obtains a token (" + schedule.retirementCause() + ")";
+    } else {
+      previous = "previous secret " + state.getPrevious().getName() + " stays valid until "
+          + state.getPrevious().getRetireAt();
+    }
     LOG.info("{}: rotated to secret {} ({}); {}", describe(session), created.name(),
         pending.getReason(), previous);
     services.events().normal(session.resource(), "CredentialsRotated", "Created secret "
@@ -280,30 +278,28 @@ final class CredentialRotation {
    *
    * @param plan what {@link #prepare} returned, its credentials now in the Secret: their values
    *     are never deleted from Logto while the Secret holds them
-   * @param rewrite writes the Secret again with other credentials
+   * @param currentWorks whether Logto accepted the current secret (whatever scopes it granted)
    */
   void finish(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, RotationPolicy policy,
-      Plan plan, boolean currentWorks, Consumer<CredentialsSecrets.Credentials> rewrite) {
+      Plan plan, boolean currentWorks, CredentialsSink sink) {
     CredentialsStatus state = session.status().getCredentials();
-    Instant now = services.clock().instant();
+    RotationSchedule schedule = schedule(session, policy);
     String appId = session.status().getAppId();
     CredentialsSecrets.Credentials written = plan.credentials();
     Set<String> held = new HashSet<>();
     Stream.of(written.appSecret(), written.previousSecret()).filter(Objects::nonNull)
         .forEach(held::add);
-    if (currentWorks && retirementDue(session.resource(), state, policy, now)) {
+    if (currentWorks && schedule.retirementDue()) {
       PreviousCredential previous = state.getPrevious();
       // Out of the Secret first: a crash after this leaves a valid secret nobody holds, which
       // the next reconcile deletes; the other order would leave the Secret holding a dead one.
-      rewrite.accept(written.withoutPrevious());
+      sink.write(written.withoutPrevious());
       held.remove(written.previousSecret());
       // The previous secret is the credential the operator handed out (Logto's Default secret of
       // an app it created, at first): retiring it is deleting it, whoever named it.
       deleteUnlessHeld(session.logto(), appId, previous.getName(), plan.inLogto(), held);
       state.setPrevious(null);
-      String why = policy.grace().isZero() ? "grace period 0s"
-          : "true".equalsIgnoreCase(annotation(session.resource(), REVOKE_PREVIOUS_ANNOTATION))
-              ? "revoked by " + REVOKE_PREVIOUS_ANNOTATION : "grace period over";
+      String why = schedule.retirementCause();
       LOG.info("{}: retired previous secret {} ({})", describe(session), previous.getName(), why);
       services.events().normal(session.resource(), "CredentialsRotated", "Removed previous"
           + " secret " + previous.getName() + " from the Secret and deleted it from Logto ("
@@ -316,6 +312,7 @@ final class CredentialRotation {
         && restarter.restart(session, policy.restart(), appId, state.getCurrent().getName())) {
       state.setRestartedFor(state.getCurrent().getName());
     }
+    describeFuture(session, policy);
   }
 
   /** Secrets neither current nor previous: ours are deleted, others only with removeOthers. */
@@ -374,43 +371,36 @@ final class CredentialRotation {
 
   // Scheduling
 
+  /** Whether a full sync is due by the clock or the annotations alone. */
+  static boolean needsSync(LogtoM2MApp app, CredentialsStatus state, RotationPolicy policy,
+      Instant now) {
+    return state == null || RotationSchedule.of(app, state, policy, now).needsSync();
+  }
+
   /** When to look at the app again by the clock alone, if ever. */
   static Optional<Duration> nextCheck(LogtoM2MApp app, CredentialsStatus state,
       RotationPolicy policy, Instant now) {
-    if (state == null || state.getCurrent() == null) {
-      return Optional.empty();
-    }
-    if (dueWithoutLogto(app, state, now).isPresent() || retirementDue(app, state, policy, now)) {
-      return Optional.of(SOON);
-    }
-    return Stream.of(
-            state.getNextRotation(),
-            state.getPrevious() == null ? null : state.getPrevious().getRetireAt(),
-            state.getCurrent().getExpiresAt() == null ? null
-                : Instant.parse(state.getCurrent().getExpiresAt()).minus(EXPIRY_MARGIN)
-                    .toString())
-        .filter(Objects::nonNull)
-        .map(Instant::parse)
-        .min(Comparator.naturalOrder())
-        .map(at -> Duration.between(now, at))
-        .map(d -> d.isNegative() ? SOON : d.plusSeconds(1));
+    return state == null ? Optional.empty()
+        : RotationSchedule.of(app, state, policy, now).nextCheck();
   }
 
   // Helpers
 
-  private static Optional<Instant> expiry(RotationPolicy policy, Instant now) {
-    // A forgotten secret still dies: valid until the next rotation plus its own grace period.
-    return policy.period().map(p -> now.plus(p).plus(policy.grace()));
+  private RotationSchedule schedule(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      RotationPolicy policy) {
+    return RotationSchedule.of(session.resource(), session.status().getCredentials(), policy,
+        services.clock().instant());
   }
 
-  private static boolean usable(ApplicationSecret secret, Instant now) {
+  private static boolean usable(ApplicationSecret secret, RotationSchedule schedule) {
     return secret.value() != null && !secret.value().isEmpty()
-        && !expiresSoon(secret.expiresAt(), now);
+        && !schedule.expiring(expiry(secret));
   }
 
-  private static boolean expiresSoon(Long expiresAtMillis, Instant now) {
-    return expiresAtMillis != null && expiresAtMillis != 0
-        && expiresAtMillis <= now.plus(EXPIRY_MARGIN).toEpochMilli();
+  /** A secret's expiry in Logto; null for none (Logto writes none as null or 0). */
+  private static Instant expiry(ApplicationSecret secret) {
+    return secret.expiresAt() == null || secret.expiresAt() == 0 ? null
+        : Instant.ofEpochMilli(secret.expiresAt());
   }
 
   static Optional<ApplicationSecret> find(List<ApplicationSecret> secrets, String name) {
@@ -419,8 +409,7 @@ final class CredentialRotation {
 
   private static CurrentCredential current(ApplicationSecret secret) {
     return new CurrentCredential(secret.name(), instant(secret.createdAt()),
-        secret.expiresAt() == null || secret.expiresAt() == 0 ? null
-            : instant(secret.expiresAt()));
+        Optional.ofNullable(expiry(secret)).map(Instant::toString).orElse(null));
   }
 
   private static String instant(Long millis) {
@@ -428,8 +417,7 @@ final class CredentialRotation {
   }
 
   static String annotation(LogtoM2MApp app, String name) {
-    Map<String, String> annotations = app.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(name);
+    return RotationSchedule.annotation(app, name);
   }
 
   private static String describe(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session) {

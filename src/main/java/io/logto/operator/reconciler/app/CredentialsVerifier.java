@@ -16,9 +16,16 @@ import java.util.TreeSet;
  */
 final class CredentialsVerifier {
 
-
   /** The verdict, as the CredentialsVerified condition will say. */
-  record Verdict(boolean ok, Reason reason, String message) {}
+  record Verdict(boolean ok, Reason reason, String message) {
+    /**
+     * Whether Logto accepted the secret: the check passed, found nothing to check, or obtained
+     * tokens that lack scopes (a matter of roles, not of the secret).
+     */
+    boolean credentialsAccepted() {
+      return ok || reason == Reason.ScopesMissing;
+    }
+  }
 
   Verdict verify(LogtoApi logto, CredentialsSecrets.Credentials credentials,
       Map<String, List<String>> expected) {

@@ -152,8 +152,7 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
             && Objects.equals(status.getObservedGeneration(), session.generation())
             && Conditions.isTrue(status.getConditions(), Conditions.READY)
             && Conditions.isTrue(status.getConditions(), Conditions.CREDENTIALS_VERIFIED)
-            && CredentialRotation.dueWithoutLogto(app, status.getCredentials(), now).isEmpty()
-            && !CredentialRotation.retirementDue(app, status.getCredentials(), desired.rotation(),
+            && !CredentialRotation.needsSync(app, status.getCredentials(), desired.rotation(),
                 now);
     if (unchanged && restoreSecretIfNeeded(session, desired, cachedSecret)) {
       return lookAgainWhenDue(Outcome.synced(readyMessage(status)), session, desired);
@@ -172,25 +171,50 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     }
     ensureRoles(session, roleIds, created);
 
-    CredentialRotation.Plan plan = rotation.prepare(session, desired.rotation());
-    Secret written = writeSecret(session, desired, plan.credentials(), grants, cachedSecret);
-    if (plan.rotated()) {
-      // Checkpoint: the new secret is in the Secret; status says so before anything is retired.
-      session.persist();
-    }
-    var verdict = verifier.verify(session.logto(), plan.credentials(), grants);
-    status.setConditions(Conditions.set(status.getConditions(), Conditions.CREDENTIALS_VERIFIED,
-        verdict.ok(), verdict.reason(), verdict.message(), session.generation(),
-        services.clock()));
-    if (!verdict.ok()) {
-      services.events().warning(app, verdict.reason().name(), verdict.message());
-    }
-    rotation.finish(session, desired.rotation(), plan, verdict.ok(),
-        credentials -> writeSecret(session, desired, credentials, grants, Optional.of(written)));
+    var verdict = rotation.run(session, desired.rotation(),
+        new AppSecretSink(session, desired, grants, cachedSecret));
     status.setAppliedHash(hash);
     reportDriftCorrected(session, drifted);
     Outcome synced = Outcome.synced(readyMessage(status));
     return lookAgainWhenDue(verdict.ok() ? synced : synced.withRecheck(), session, desired);
+  }
+
+  /**
+   * The app's Secret as the rotation writes it, each write starting from the one before, and the
+   * CredentialsVerified condition from the tokens its credentials obtain.
+   */
+  private final class AppSecretSink implements CredentialRotation.CredentialsSink {
+    private final SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session;
+    private final DesiredApp desired;
+    private final Map<String, List<String>> grants;
+    private Optional<Secret> last;
+
+    AppSecretSink(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session, DesiredApp desired,
+        Map<String, List<String>> grants, Optional<Secret> cached) {
+      this.session = session;
+      this.desired = desired;
+      this.grants = grants;
+      this.last = cached;
+    }
+
+    @Override
+    public void write(CredentialsSecrets.Credentials credentials) {
+      last = Optional.of(writeSecret(session, desired, credentials, grants, last));
+    }
+
+    @Override
+    public CredentialsVerifier.Verdict verify(CredentialsSecrets.Credentials credentials) {
+      var verdict = verifier.verify(session.logto(), credentials, grants);
+      LogtoM2MAppStatus status = session.status();
+      status.setConditions(Conditions.set(status.getConditions(),
+          Conditions.CREDENTIALS_VERIFIED, verdict.ok(), verdict.reason(), verdict.message(),
+          session.generation(), services.clock()));
+      if (!verdict.ok()) {
+        services.events().warning(session.resource(), verdict.reason().name(),
+            verdict.message());
+      }
+      return verdict;
+    }
   }
 
   /** A rotation or a retirement due later: reconcile again then, without waiting for an event. */

@@ -56,7 +56,8 @@ record RotationPolicy(
             + rotation.getPeriod());
       } else if (grace.compareTo(p) >= 0) {
         checks.add("spec.secret.rotation.gracePeriod", "must be shorter than period ("
-            + rotation.getGracePeriod() + " is not shorter than " + rotation.getPeriod() + ")");
+            + Optional.ofNullable(rotation.getGracePeriod()).orElse("the default 24h")
+            + " is not shorter than " + rotation.getPeriod() + ")");
       }
     });
     return new RotationPolicy(period, grace, Boolean.TRUE.equals(rotation.getRemoveOthers()),

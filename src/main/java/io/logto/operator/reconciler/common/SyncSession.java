@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.logto.operator.connection.LogtoTenant;
 import io.logto.operator.crd.common.LogtoObjectStatus;
 import io.logto.operator.logto.LogtoApi;
+import java.util.function.UnaryOperator;
 
 /**
  * One reconcile of one object: the object as last written, the status being built, and a way to
@@ -16,16 +17,39 @@ public final class SyncSession<R extends CustomResource<?, S>, S extends LogtoOb
 
   private static final ObjectMapper COPIER = new ObjectMapper();
 
+  /** Writes an object's status and answers the object as written. */
+  @FunctionalInterface
+  public interface StatusWriter<R> {
+    R write(R current, UnaryOperator<R> withStatus);
+  }
+
   private R current;
   private final Context<R> context;
   private final LogtoTenant tenant;
+  private final StatusWriter<R> writer;
   private final S status;
   private final String originalStatusJson;
 
   public SyncSession(R resource, Context<R> context, Class<S> statusClass, LogtoTenant tenant) {
+    this(resource, context, statusClass, tenant, (current, withStatus) ->
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(current, context, withStatus));
+  }
+
+  /**
+   * A session outside a controller, whose status goes where {@code writer} puts it: for driving
+   * one reconcile step by step (tests, simulations); {@link #context()} is null.
+   */
+  public SyncSession(R resource, Class<S> statusClass, LogtoTenant tenant,
+      StatusWriter<R> writer) {
+    this(resource, null, statusClass, tenant, writer);
+  }
+
+  private SyncSession(R resource, Context<R> context, Class<S> statusClass, LogtoTenant tenant,
+      StatusWriter<R> writer) {
     this.current = resource;
     this.context = context;
     this.tenant = tenant;
+    this.writer = writer;
     S existing = resource.getStatus();
     try {
       this.status =
@@ -80,9 +104,8 @@ public final class SyncSession<R extends CustomResource<?, S>, S extends LogtoOb
    */
   public void persist() {
     current =
-        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        writer.write(
             current,
-            context,
             r -> {
               r.setStatus(status);
               return r;
