@@ -13,10 +13,12 @@ import io.logto.operator.reconciler.OperatorHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -106,6 +108,80 @@ class CredentialRotationTest {
             "grace period over"));
   }
 
+  /** Secrets created in Logto since the counters were reset. */
+  private long secretsCreated() {
+    return h.simulator.callCounts().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("POST") && e.getKey().endsWith("/secrets"))
+        .mapToLong(Map.Entry::getValue).sum();
+  }
+
+  /** Lets the operator's own timers (real time) run for a while. */
+  private static void idle(Duration time) {
+    await().pollDelay(time).atMost(time.plusSeconds(1)).until(() -> true);
+  }
+
+  @ParameterizedTest(name = "period {0}, gracePeriod {1}")
+  @CsvSource({"2m, 40s", "4m, 2m", "720h, 2m"})
+  void aRotationIsFollowedByItsGracePeriodAndThenByNothingUntilThePeriodIsOver(String period,
+      String grace) {
+    RotationFixture f = start(rotation(period, grace, false));
+    Duration p = Duration.parse("PT" + period.toUpperCase());
+    Duration g = Duration.parse("PT" + grace.toUpperCase());
+    String first = f.current();
+    h.simulator.resetCounters();
+
+    advance(p.plusSeconds(1));
+    CredentialsStatus rotated = f.awaitRotationFrom("Default secret");
+    Instant rotatedAt = Instant.parse(rotated.getLastRotation());
+    idle(Duration.ofSeconds(3));
+    assertThat(secretsCreated()).as("one rotation, no storm").isEqualTo(1);
+    assertThat(f.previous()).as("the replaced secret beside the new one").isEqualTo(first);
+    assertThat(f.works(first)).isTrue();
+    assertThat(f.credentials().getPrevious().getRetireAt())
+        .isEqualTo(rotatedAt.plus(g).toString());
+    assertThat(f.credentials().getNextRotation()).isEqualTo(rotatedAt.plus(p).toString());
+
+    advance(g.minusSeconds(5));
+    idle(Duration.ofSeconds(2));
+    assertThat(f.previous()).as("still in its grace period").isEqualTo(first);
+    assertThat(f.works(first)).isTrue();
+
+    advance(Duration.ofSeconds(10));
+    f.awaitCredentials(c -> c.getPrevious() == null);
+    assertThat(f.works(first)).as("retired after its grace period").isFalse();
+    h.operator().resyncNow();
+    idle(Duration.ofSeconds(2));
+    assertThat(secretsCreated()).as("nothing more until the period is over").isEqualTo(1);
+    assertThat(f.rotationEvents()).noneSatisfy(m -> assertThat(m).contains("expires at"));
+  }
+
+  @Test
+  void aRequestDuringTheGracePeriodIsShownWaitingOnceAndRunsWhenThePreviousRetires() {
+    RotationFixture f = start(rotation(null, "1h", false));
+    f.annotate("m2m.logto.io/rotate", "first");
+    CredentialsStatus once = f.awaitRotationFrom("Default secret");
+    String retireAt = once.getPrevious().getRetireAt();
+
+    f.annotate("m2m.logto.io/rotate", "second");
+    CredentialsStatus waiting = f.awaitCredentials(c -> c.getQueued() != null);
+    assertThat(waiting.getQueued().getRequest()).isEqualTo("second");
+    assertThat(waiting.getQueued().getRunsAt()).isEqualTo(retireAt);
+    assertThat(waiting.getNextRotation()).isEqualTo(retireAt);
+    h.operator().resyncNow();
+    idle(Duration.ofSeconds(2));
+    assertThat(h.k8s.v1().events().inNamespace(OperatorHarness.NS).list().getItems())
+        .filteredOn(e -> "RotationQueued".equals(e.getReason()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("m2m.logto.io/rotate=second",
+            "waits for previous secret Default secret to retire", "runs at " + retireAt));
+
+    advance(Duration.ofMinutes(61));
+    CredentialsStatus ran = f.awaitRotationFrom(once.getCurrent().getName());
+    assertThat(ran.getRotateRequest()).isEqualTo("second");
+    assertThat(ran.getQueued()).isNull();
+    assertThat(ran.getPrevious().getName()).isEqualTo(once.getCurrent().getName());
+  }
+
   @Test
   void theAnnotationRotatesOnceAndASecondRequestWaitsForThePreviousToRetire() {
     RotationFixture f = start(null);
@@ -167,6 +243,11 @@ class CredentialRotationTest {
     assertThat(f.previous()).isNull();
     assertThat(f.rotationEvents()).anySatisfy(m -> assertThat(m)
         .contains("Removed previous secret", "revoked by m2m.logto.io/revoke-previous"));
+    assertThat(f.rotationEvents()).as("no promise the revocation breaks")
+        .noneSatisfy(m -> assertThat(m).contains("stays valid until"))
+        .anySatisfy(m -> assertThat(m).contains("previous secret Default secret is deleted as"
+            + " soon as the new one obtains a token (revoked by"
+            + " m2m.logto.io/revoke-previous)"));
   }
 
   @Test
