@@ -193,7 +193,7 @@ public final class RealApiServer implements AutoCloseable {
   }
 
   /** A port whose successor is free too (etcd's client and peer ports). */
-  private static int freePortPair() {
+  static int freePortPair() {
     for (int attempt = 0; attempt < 50; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(20_000, 40_000);
       try (ServerSocket a = new ServerSocket(port); ServerSocket b = new ServerSocket(port + 1)) {

@@ -1,0 +1,180 @@
+package io.logto.operator.e2e;
+
+import io.logto.operator.packaging.Project;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Logto (open-source 1.37.1 with its own PostgreSQL) from {@code
+ * ../shared/logto-server/start.sh}: started here with a fresh database, or, when {@code
+ * LOGTO_E2E_ENV} names the env file of one that {@code .ci/run} started beforehand (in parallel
+ * with the build), used as it is and left to {@code .ci/run} to stop.
+ */
+public final class RealLogtoServer implements AutoCloseable {
+
+  /** Where the script lives; LOGTO_SERVER_DIR overrides for a checkout elsewhere. */
+  static final Path SCRIPT_DIR =
+      Optional.ofNullable(System.getenv("LOGTO_SERVER_DIR")).map(Path::of)
+          .orElse(Project.ROOT.resolve("../shared/logto-server")).normalize();
+  /** The env file of an instance started before the build, if any. */
+  static final String ENV_FILE_VARIABLE = "LOGTO_E2E_ENV";
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
+
+  private final LogtoInstance instance;
+  private final long pid;
+  private final Path log;
+  private final boolean ours;
+  private final Thread shutdownHook;
+
+  private RealLogtoServer(LogtoInstance instance, long pid, Path log, boolean ours) {
+    this.instance = instance;
+    this.pid = pid;
+    this.log = log;
+    this.ours = ours;
+    this.shutdownHook = new Thread(this::stopProcess, "stop-logto");
+    if (ours) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  static boolean available() {
+    return System.getenv(ENV_FILE_VARIABLE) != null
+        || Files.isRegularFile(SCRIPT_DIR.resolve("start.sh"));
+  }
+
+  /** The instance {@code .ci/run} started, or a new one. */
+  static RealLogtoServer startOrAttach() {
+    String envFile = System.getenv(ENV_FILE_VARIABLE);
+    if (envFile != null) {
+      Path file = Path.of(envFile);
+      Map<String, String> env = readEnvFile(file);
+      return new RealLogtoServer(instance(env), Long.parseLong(env.get("LOGTO_PID")),
+          file.resolveSibling("logto.log"), false);
+    }
+    return start(Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-e2e", "logto"),
+        "logto_e2e");
+  }
+
+  /**
+   * Starts Logto with a fresh database {@code database}, its state in {@code dir} (outside
+   * target/, so that Logto's installed dependencies outlive {@code mvn clean}).
+   */
+  static RealLogtoServer start(Path dir, String database) {
+    int port = RealApiServer.freePortPair();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path startLog = dir.resolve("start.log");
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", SCRIPT_DIR.resolve("start.sh").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(startLog.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("LR_DIR", dir.toAbsolutePath().toString());
+    env.put("LOGTO_PORT", Integer.toString(port));
+    env.put("LOGTO_DB", database);
+    env.put("LR_FRESH", "1");
+    long started = System.nanoTime();
+    try {
+      Process process = builder.start();
+      if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("logto-server/start.sh did not finish within "
+            + START_TIMEOUT + ":\n" + tail(startLog));
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("logto-server/start.sh failed (exit "
+            + process.exitValue() + "):\n" + tail(startLog));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    List<String> lines = Project.read(startLog).lines().toList();
+    Map<String, String> values = readEnvFile(Path.of(lines.get(lines.size() - 1).trim()));
+    System.out.printf("real Logto on %s ready in %.1f s, state in %s%n",
+        values.get("LOGTO_ENDPOINT"), (System.nanoTime() - started) / 1e9, dir);
+    return new RealLogtoServer(instance(values), Long.parseLong(values.get("LOGTO_PID")),
+        dir.resolve("logto.log"), true);
+  }
+
+  private static LogtoInstance instance(Map<String, String> env) {
+    return new LogtoInstance("real Logto 1.37.1", URI.create(env.get("LOGTO_ENDPOINT")),
+        env.get("LOGTO_APP_ID"), env.get("LOGTO_APP_SECRET"));
+  }
+
+  private static Map<String, String> readEnvFile(Path file) {
+    Map<String, String> values = new HashMap<>();
+    for (String line : Project.read(file).lines().toList()) {
+      int equals = line.indexOf('=');
+      if (equals > 0) {
+        values.put(line.substring(0, equals).trim(), line.substring(equals + 1).trim());
+      }
+    }
+    for (String key : List.of("LOGTO_ENDPOINT", "LOGTO_APP_ID", "LOGTO_APP_SECRET",
+        "LOGTO_PID")) {
+      if (!values.containsKey(key)) {
+        throw new IllegalStateException(file + " lacks " + key);
+      }
+    }
+    return values;
+  }
+
+  public LogtoInstance instance() {
+    return instance;
+  }
+
+  /** Logto's process id, for its CPU time and for faults (SIGSTOP, SIGKILL). */
+  public long pid() {
+    return pid;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() {
+    if (ours) {
+      stopProcess();
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run
+      }
+    }
+  }
+
+  private void stopProcess() {
+    ProcessHandle.of(pid).ifPresent(p -> {
+      p.destroy();
+      try {
+        p.onExit().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+      }
+    });
+  }
+
+  private static String tail(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return "(no " + file + ")";
+    }
+    List<String> lines = Project.read(file).lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+}
