@@ -57,6 +57,7 @@ public final class RealLogtoServer implements AutoCloseable {
     String envFile = System.getenv(ENV_FILE_VARIABLE);
     if (envFile != null) {
       Path file = Path.of(envFile);
+      awaitBackgroundStart(file);
       Map<String, String> env = readEnvFile(file);
       return new RealLogtoServer(instance(env), Long.parseLong(env.get("LOGTO_PID")),
           file.resolveSibling("logto.log"), false);
@@ -110,6 +111,35 @@ public final class RealLogtoServer implements AutoCloseable {
         values.get("LOGTO_ENDPOINT"), (System.nanoTime() - started) / 1e9, dir);
     return new RealLogtoServer(instance(values), Long.parseLong(values.get("LOGTO_PID")),
         dir.resolve("logto.log"), true);
+  }
+
+  /**
+   * Waits for the start {@code .ci/run} began in the background: start.sh writes the env file
+   * last, once the operator's app obtains a token; a failed start leaves start.failed beside it.
+   */
+  private static void awaitBackgroundStart(Path envFile) {
+    Path failed = envFile.resolveSibling("start.failed");
+    Path startLog = envFile.resolveSibling("start.log");
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    long began = System.nanoTime();
+    while (!Files.isRegularFile(envFile) || !Project.read(envFile).contains("LOGTO_PID=")) {
+      if (Files.isRegularFile(failed)) {
+        throw new IllegalStateException("the real Logto started by .ci/run failed ("
+            + Project.read(failed).trim() + "):\n" + tail(startLog));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the real Logto started by .ci/run was not ready within "
+            + START_TIMEOUT + ":\n" + tail(startLog));
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    System.out.printf("real Logto started by .ci/run: waited %.1f s for it%n",
+        (System.nanoTime() - began) / 1e9);
   }
 
   private static LogtoInstance instance(Map<String, String> env) {
