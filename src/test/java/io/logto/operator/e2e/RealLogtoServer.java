@@ -62,8 +62,17 @@ public final class RealLogtoServer implements AutoCloseable {
       return new RealLogtoServer(instance(env), Long.parseLong(env.get("LOGTO_PID")),
           file.resolveSibling("logto.log"), false);
     }
-    return start(Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-e2e", "logto"),
-        "logto_e2e");
+    // One instance and database per checkout, so that two checkouts' suites do not stop or
+    // wipe each other's; Logto's installed sources and tools (LR_DIR/..) are shared.
+    String checkout = Integer.toHexString(Project.ROOT.toAbsolutePath().normalize().hashCode());
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-e2e",
+        "logto-" + checkout);
+    try {
+      return start(dir, "logto_e2e_" + checkout);
+    } catch (IllegalStateException failed) {
+      System.err.println("the real Logto did not start; trying once more: " + failed);
+      return start(dir, "logto_e2e_" + checkout);
+    }
   }
 
   /**
@@ -87,6 +96,9 @@ public final class RealLogtoServer implements AutoCloseable {
     env.put("LOGTO_PORT", Integer.toString(port));
     env.put("LOGTO_DB", database);
     env.put("LR_FRESH", "1");
+    // Logto gives PostgreSQL 5 s to accept a connection; on a loaded 2-core machine (the rest of
+    // the suite running beside it) that was seen to fail its start.
+    env.put("DATABASE_CONNECTION_TIMEOUT", "60000");
     long started = System.nanoTime();
     try {
       Process process = builder.start();

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Scheduled rotation in real time, with the image's jar ({@code run}) on the real API server: a
@@ -37,9 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tokens, a replaced secret must stay in the Secret and valid for its whole grace period, the
  * request must wait in status until the previous secret retires, and Logto must see one secret
  * created per rotation. Run on the simulator and, when there is one, on the real Logto, side by
- * side.
+ * side, and beside the suite's other classes (it mostly waits for the clock).
  */
 @ExtendWith({RealCluster.class, RealLogto.class})
+@Execution(ExecutionMode.CONCURRENT)
 class RotationIT {
 
   private static final Duration PERIOD = Duration.ofMinutes(1);
