@@ -101,21 +101,40 @@ class RotationInvariantTest {
       throws Throwable {
     // The scripts run side by side: each world is its own Logto and clock, and a step spends
     // most of its time waiting for loopback HTTP.
-    List<Future<?>> scripts = new ArrayList<>();
+    List<Future<Summary>> scripts = new ArrayList<>();
     for (int script = 1; script <= SCRIPTS_PER_SETTING; script++) {
       long seed = Objects.hash(period, grace, script);
       scripts.add(SCRIPTS.submit(() -> {
         try (RotationWorld world = new RotationWorld(kubernetes, period, grace)) {
-          new Run(world, seed).play();
+          return new Run(world, seed).play();
         }
       }));
     }
-    for (Future<?> script : scripts) {
+    Summary total = new Summary(0, 0, 0, 0, Duration.ZERO);
+    for (Future<Summary> script : scripts) {
       try {
-        script.get();
+        total = total.plus(script.get());
       } catch (ExecutionException e) {
         throw e.getCause();
       }
+    }
+    System.out.printf("period %s, gracePeriod %s: %d scripts over %s of simulated time: %d"
+        + " reconciles, %d secrets created (the schedule and %d requests allow %d), %d crashes%n",
+        period, grace, SCRIPTS_PER_SETTING, total.simulated(), total.reconciles(),
+        total.created(), total.requests(), total.allowed(), total.crashes());
+  }
+
+  /** What one or more scripts did, for the figures the test prints. */
+  private record Summary(long reconciles, long created, long requests, long crashes,
+      Duration simulated, long allowed) {
+    Summary(long reconciles, long created, long requests, long crashes, Duration simulated) {
+      this(reconciles, created, requests, crashes, simulated, 0);
+    }
+
+    Summary plus(Summary other) {
+      return new Summary(reconciles + other.reconciles, created + other.created,
+          requests + other.requests, crashes + other.crashes, simulated.plus(other.simulated),
+          allowed + other.allowed);
     }
   }
 
@@ -147,6 +166,7 @@ class RotationInvariantTest {
     private final Set<String> tokenChecked = new HashSet<>();
     private final Map<String, Integer> crashesWhileQueued = new HashMap<>();
     private int requestCount;
+    private long reconciles;
 
     Run(RotationWorld world, long seed) {
       this.world = world;
@@ -157,7 +177,7 @@ class RotationInvariantTest {
       this.grace = policy.grace();
     }
 
-    void play() {
+    Summary play() {
       Duration unit = period.orElse(grace.compareTo(Duration.ofMinutes(10)) > 0 ? grace
           : Duration.ofMinutes(10));
       Duration window = unit.multipliedBy(4).plus(grace.multipliedBy(2));
@@ -182,7 +202,9 @@ class RotationInvariantTest {
           .plus(MAX_DOWNTIME).plus(Duration.ofMinutes(1));
       loop(tailStart.plus(tail));
       checkTheTail(tailStart);
-      checkTheRecord();
+      long allowed = checkTheRecord();
+      return new Summary(reconciles, world.creations.size(), world.requests.size(),
+          world.crashes, Duration.between(RotationWorld.START, world.now()), allowed);
     }
 
     // The script
@@ -273,6 +295,7 @@ class RotationInvariantTest {
 
     private void reconcile(boolean fullSync, String why) {
       check("before reconcile (" + why + ")");
+      reconciles++;
       after(world.reconcile(fullSync), why);
     }
 
@@ -408,8 +431,8 @@ class RotationInvariantTest {
       }
     }
 
-    /** The record as a whole: rotations justified, Events truthful. */
-    private void checkTheRecord() {
+    /** The record as a whole: rotations justified, Events truthful; the rotations allowed. */
+    private long checkTheRecord() {
       List<Instant> requestTimes = world.requests.values().stream().sorted().toList();
       Instant before = RotationWorld.START;
       int consumed = 0;
@@ -472,6 +495,7 @@ class RotationInvariantTest {
         expect(events <= 1 + crashesWhileQueued.getOrDefault(request, 0), "request " + request
             + " told as waiting " + events + " times");
       }
+      return allowed;
     }
 
     private boolean revokedSince(Instant since) {
