@@ -42,10 +42,9 @@ final class CredentialsVerifier {
         grant = logto.requestToken(credentials.appId(), credentials.appSecret(), resource,
             entry.getValue());
       } catch (LogtoException e) {
-        String why = e.isUnavailable() ? "Logto is unavailable" : "Logto answered " + e.status()
-            + (e.code() == null ? "" : " " + e.code());
         return new Verdict(false, Reason.VerificationFailed,
-            "could not obtain a token for " + resource + " with the written credentials: " + why);
+            "could not obtain a token for " + resource + " with the written credentials: "
+                + refusal(e));
       }
       TreeSet<String> missing = new TreeSet<>(entry.getValue());
       missing.removeAll(grant.grantedScopes());
@@ -63,5 +62,24 @@ final class CredentialsVerifier {
     return new Verdict(true, Reason.Verified,
         "tokens obtained with the written credentials carry the expected scopes: "
             + String.join(", ", granted));
+  }
+
+  /**
+   * Logto's refusal in words: an expired secret is 400 oidc.invalid_request, a wrong or deleted
+   * one 401 oidc.invalid_client (seen on Logto 1.37.1).
+   */
+  private static String refusal(LogtoException e) {
+    if (e.isUnavailable()) {
+      return "Logto is unavailable";
+    }
+    String answered = e.status() + (e.code() == null ? "" : " " + e.code());
+    if (e.status() == 400 && "oidc.invalid_request".equals(e.code())) {
+      return "Logto refused the secret as expired (" + answered + ")";
+    }
+    if (e.status() == 401 && "oidc.invalid_client".equals(e.code())) {
+      return "Logto does not know the secret: deleted, or not this application's (" + answered
+          + ")";
+    }
+    return "Logto answered " + answered;
   }
 }
