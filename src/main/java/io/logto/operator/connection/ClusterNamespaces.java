@@ -13,14 +13,17 @@ final class ClusterNamespaces {
 
   private ClusterNamespaces() {}
 
-  static NamespacePolicy policy(ClusterLogtoConnectionSpec spec, NamespaceLabels labels) {
+  static NamespacePolicy policy(String connection, ClusterLogtoConnectionSpec spec,
+      NamespaceLabels labels) {
     AllowedNamespaces allowed = spec.getAllowedNamespaces();
     Set<String> names = allowed == null ? Set.of() : Set.copyOf(allowed.getNames());
     LabelSelector selector = allowed == null ? null : allowed.getSelector();
     Set<String> privileged = Set.copyOf(spec.getPrivilegedNamespaces());
     return new NamespacePolicy(
         ns -> names.contains(ns) || (selector != null && matches(selector, labels.of(ns))),
-        privileged::contains);
+        privileged::contains,
+        "ClusterLogtoConnection " + connection + "'s privilegedNamespaces "
+            + NamespacePolicy.listed(privileged));
   }
 
   /** Kubernetes label selector semantics: every matchLabels entry and every expression holds. */

@@ -125,7 +125,8 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
 
     @Override
     NamespacePolicy policy(ClusterLogtoConnection connection) {
-      return ClusterNamespaces.policy(connection.getSpec(), namespaceLabels);
+      return ClusterNamespaces.policy(connection.getMetadata().getName(), connection.getSpec(),
+          namespaceLabels);
     }
 
     @Override

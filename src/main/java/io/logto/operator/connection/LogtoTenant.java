@@ -14,6 +14,11 @@ public record LogtoTenant(
     return policy.privileged().test(namespace);
   }
 
+  /** The list that decides privilege here, and who holds it (for Forbidden messages). */
+  public String privilegedBy() {
+    return policy.privilegedBy();
+  }
+
   public String managementApiResource() {
     return connection.managementApiResource();
   }

@@ -54,7 +54,7 @@ class ConnectionRegistryTest {
   @Test
   void aClusterConnectionRefusesNamespacesItDoesNotAllow() {
     registry.put(new LogtoTenant(ConnectionKey.cluster("shared"), null, SOMEWHERE,
-        new NamespacePolicy(Set.of("payments")::contains, ns -> false)), null, "f1");
+        new NamespacePolicy(Set.of("payments")::contains, ns -> false, "nobody")), null, "f1");
     assertThat(registry.resolve(object("payments"), SHARED).key())
         .isEqualTo(ConnectionKey.cluster("shared"));
     SyncFailure refused = failure(() -> registry.resolve(object("shop"), SHARED));

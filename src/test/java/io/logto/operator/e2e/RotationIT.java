@@ -9,6 +9,7 @@ import io.logto.operator.crd.app.CredentialsSecret;
 import io.logto.operator.crd.app.CredentialsStatus;
 import io.logto.operator.crd.app.LogtoM2MApp;
 import io.logto.operator.crd.app.SecretRotation;
+import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoClient;
 import io.logto.operator.logto.LogtoException;
 import io.logto.operator.logto.model.ApplicationSecret;
@@ -68,6 +69,21 @@ class RotationIT {
     }
   }
 
+  @Test
+  void onDemandRotationKeepsThePreviousSecretAndRevokePreviousDeletesItAtOnce(
+      RealApiServer server) throws Exception {
+    try (LogtoSimulator simulator = LogtoSimulator.start()) {
+      List<CompletableFuture<Void>> runs = new ArrayList<>();
+      runs.add(CompletableFuture.runAsync(() -> new Scenario(server,
+          LogtoInstance.of(simulator), "e2e-revoke-sim").onDemandThenRevoke()));
+      if (RealLogtoServer.available() || "true".equalsIgnoreCase(System.getenv("CI"))) {
+        runs.add(CompletableFuture.runAsync(() -> new Scenario(server,
+            RealLogto.shared().instance(), "e2e-revoke-real").onDemandThenRevoke()));
+      }
+      CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
+    }
+  }
+
   /** One LogtoM2MApp rotating on one Logto, and the workload's view of it. */
   private static final class Scenario {
     private final RealApiServer server;
@@ -85,6 +101,19 @@ class RotationIT {
     }
 
     void run() {
+      withOperator(this::rotateAndSample);
+    }
+
+    void onDemandThenRevoke() {
+      withOperator(this::requestThenRevoke);
+    }
+
+    private interface Steps {
+      void run(KubernetesClient admin, LogtoClient client);
+    }
+
+    /** The image's jar watching this scenario's namespace, for the steps. */
+    private void withOperator(Steps steps) {
       try (KubernetesClient admin = server.adminClient(); LogtoClient client = logto.client()) {
         RealCluster.createNamespaces(admin, ns);
         Path work = Files.createDirectories(Path.of("target", "e2e", ns));
@@ -98,7 +127,8 @@ class RotationIT {
         try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
           operator.awaitReady(port, Duration.ofSeconds(90));
           try {
-            rotateAndSample(admin, client);
+            steps.run(admin, client);
+            removeFromLogto(admin);
           } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(logto + ": " + e.getMessage() + "\nsamples:\n"
                 + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size()))
@@ -112,20 +142,89 @@ class RotationIT {
       }
     }
 
-    private void rotateAndSample(KubernetesClient admin, LogtoClient client) {
+    /** Deletes the objects (deletionPolicy Delete) while the operator runs: the tenant is shared. */
+    private void removeFromLogto(KubernetesClient admin) {
+      for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> kind : List.of(
+          LogtoM2MApp.class, LogtoRole.class, io.logto.operator.crd.apiresource.LogtoApiResource.class)) {
+        admin.resources(kind).inNamespace(ns).delete();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .until(() -> admin.resources(kind).inNamespace(ns).list().getItems().isEmpty());
+      }
+    }
+
+    /** The API resource, the role and the app rotating by this policy; the app once Ready. */
+    private LogtoM2MApp createRotatingApp(KubernetesClient admin, String period, String grace) {
       create(admin, OperatorHarness.apiResource("rotating-api", indicator, "read"));
-      create(admin, OperatorHarness.role("rotating-reader",
-          OperatorHarness.permission("rotating-api", "read")));
+      LogtoRole role = OperatorHarness.role("rotating-reader",
+          OperatorHarness.permission("rotating-api", "read"));
+      // Role names are unique in a tenant, which the suite's classes share.
+      role.getSpec().setName(ns + "-reader");
+      create(admin, role);
       LogtoM2MApp wanted = OperatorHarness.app("rotating", "rotating-reader");
       SecretRotation rotation = new SecretRotation();
-      rotation.setPeriod("1m");
-      rotation.setGracePeriod("20s");
+      rotation.setPeriod(period);
+      rotation.setGracePeriod(grace);
       CredentialsSecret secret = new CredentialsSecret();
       secret.setRotation(rotation);
       wanted.getSpec().setSecret(secret);
       create(admin, wanted);
-      LogtoM2MApp ready = ClusterObjects.awaitReady(admin, LogtoM2MApp.class, ns, "rotating",
-          "Synced");
+      return ClusterObjects.awaitReady(admin, LogtoM2MApp.class, ns, "rotating", "Synced");
+    }
+
+    private Map<String, String> heldSecret(KubernetesClient admin) {
+      return ClusterObjects.decoded(admin.secrets().inNamespace(ns)
+          .withName("rotating-logto-credentials").get());
+    }
+
+    private void annotate(KubernetesClient admin, String key, String value) {
+      ClusterObjects.edit(admin, LogtoM2MApp.class, ns, "rotating", a -> {
+        a.getMetadata().getAnnotations().put(key, value);
+        return a;
+      });
+    }
+
+    /**
+     * On demand: the new secret beside the old, both obtaining tokens; then revoke-previous with
+     * a new request: the Secret holds only the newest, and Logto refuses both older ones.
+     */
+    private void requestThenRevoke(KubernetesClient admin, LogtoClient client) {
+      String appId = createRotatingApp(admin, null, "1h").getStatus().getAppId();
+      String first = heldSecret(admin).get("LOGTO_APP_SECRET");
+
+      annotate(admin, "m2m.logto.io/rotate", "on-demand-1");
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> first.equals(heldSecret(admin).get("LOGTO_APP_SECRET_PREVIOUS")));
+      String second = heldSecret(admin).get("LOGTO_APP_SECRET");
+      assertThat(obtainsToken(client, appId, second)).as("the new secret").isTrue();
+      assertThat(obtainsToken(client, appId, first)).as("the old one, in its grace").isTrue();
+      assertThat(client.listApplicationSecrets(appId)).hasSize(2);
+
+      annotate(admin, "m2m.logto.io/revoke-previous", "true");
+      annotate(admin, "m2m.logto.io/rotate", "leaked-2");
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            Map<String, String> held = heldSecret(admin);
+            return !second.equals(held.get("LOGTO_APP_SECRET"))
+                && !first.equals(held.get("LOGTO_APP_SECRET"))
+                && held.get("LOGTO_APP_SECRET_PREVIOUS") == null
+                && client.listApplicationSecrets(appId).size() == 1;
+          });
+      String third = heldSecret(admin).get("LOGTO_APP_SECRET");
+      assertThat(obtainsToken(client, appId, third)).as("the newest secret").isTrue();
+      assertThat(obtainsToken(client, appId, second)).as("the revoked secret").isFalse();
+      assertThat(obtainsToken(client, appId, first)).as("the first secret").isFalse();
+      assertThat(admin.v1().events().inNamespace(ns).list().getItems())
+          .filteredOn(e -> "CredentialsRotated".equals(e.getReason()))
+          .extracting(io.fabric8.kubernetes.api.model.Event::getMessage)
+          .anySatisfy(m -> assertThat(m).contains("is deleted as soon as the new one obtains a"
+              + " token (revoked by m2m.logto.io/revoke-previous)"))
+          .noneSatisfy(m -> assertThat(m).contains("leaked-2", "stays valid until"));
+      System.out.printf("%s: on demand, then revoke-previous: %d secret left in Logto%n", logto,
+          client.listApplicationSecrets(appId).size());
+    }
+
+    private void rotateAndSample(KubernetesClient admin, LogtoClient client) {
+      LogtoM2MApp ready = createRotatingApp(admin, "1m", "20s");
       String appId = ready.getStatus().getAppId();
       Instant start = Instant.now();
 
@@ -140,8 +239,7 @@ class RotationIT {
               .plus(SLACK))) {
         assertThat(Instant.now()).as("three rotations within 4 minutes").isBefore(deadline);
         Instant now = Instant.now();
-        Map<String, String> held = ClusterObjects.decoded(admin.secrets().inNamespace(ns)
-            .withName("rotating-logto-credentials").get());
+        Map<String, String> held = heldSecret(admin);
         String heldCurrent = held.get("LOGTO_APP_SECRET");
         String heldPrevious = held.get("LOGTO_APP_SECRET_PREVIOUS");
         log.add(now + " current " + label(heldCurrent) + " previous " + label(heldPrevious));
@@ -188,10 +286,7 @@ class RotationIT {
      * shows it waiting until that secret retires, and it then runs.
      */
     private void requestDuringTheGracePeriod(KubernetesClient admin) {
-      ClusterObjects.edit(admin, LogtoM2MApp.class, ns, "rotating", a -> {
-        a.getMetadata().getAnnotations().put("m2m.logto.io/rotate", "e2e-request");
-        return a;
-      });
+      annotate(admin, "m2m.logto.io/rotate", "e2e-request");
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
           .alias("the request waiting in status.credentials.queued")
           .until(() -> credentials(admin).getQueued() != null

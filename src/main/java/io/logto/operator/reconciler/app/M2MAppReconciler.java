@@ -136,8 +136,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     DesiredApp desired = DesiredApp.of(app);
     if (!desired.logtoRoleNames().isEmpty() && !session.tenant().isPrivileged(session.namespace())) {
       throw SyncFailure.forbidden("spec.roles: logtoRoleName references roles not managed by a"
-          + " LogtoRole (" + String.join(", ", desired.logtoRoleNames()) + "); only namespaces in"
-          + " the operator's privileged namespaces may do this");
+          + " LogtoRole (" + String.join(", ", desired.logtoRoleNames()) + "); namespace "
+          + session.namespace() + " is not in " + session.tenant().privilegedBy());
     }
     ResolvedRoles resolved = resolveRoleRefs(session, desired);
     LogtoM2MAppStatus status = session.status();

@@ -153,7 +153,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
             ? "grants scopes of the Logto Management API"
             : "references API resource " + indicator + " that is not managed by a LogtoApiResource";
         throw SyncFailure.forbidden("spec.permissions[" + i + "].indicator " + what
-            + "; only namespaces in the operator's privileged namespaces may do this");
+            + "; namespace " + session.namespace() + " is not in "
+            + session.tenant().privilegedBy());
       }
     }
   }
