@@ -105,6 +105,16 @@ public final class ConnectionRegistry implements AutoCloseable {
     return entry.tenant();
   }
 
+  /**
+   * The tenant of a usable connection that does not allow the object's namespace (any more):
+   * where the operator takes back what the object was granted while it was allowed.
+   */
+  public Optional<LogtoTenant> disallowing(HasMetadata object, ConnectionRef ref) {
+    ConnectionKey key = ConnectionKey.of(object, ref);
+    return Optional.ofNullable(entries.get(key)).map(Entry::tenant)
+        .filter(t -> !t.policy().allowed().test(object.getMetadata().getNamespace()));
+  }
+
   private static void close(Entry entry) {
     if (entry != null && entry.client() != null) {
       try {

@@ -135,9 +135,11 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
     LogtoM2MApp app = session.resource();
     DesiredApp desired = DesiredApp.of(app);
     if (!desired.logtoRoleNames().isEmpty() && !session.tenant().isPrivileged(session.namespace())) {
+      String why = "namespace " + session.namespace() + " is not in "
+          + session.tenant().privilegedBy();
       throw SyncFailure.forbidden("spec.roles: logtoRoleName references roles not managed by a"
-          + " LogtoRole (" + String.join(", ", desired.logtoRoleNames()) + "); namespace "
-          + session.namespace() + " is not in " + session.tenant().privilegedBy());
+          + " LogtoRole (" + String.join(", ", desired.logtoRoleNames()) + "); " + why
+          + revokeRoles(session, desired.logtoRoleNames(), why));
     }
     ResolvedRoles resolved = resolveRoleRefs(session, desired);
     LogtoM2MAppStatus status = session.status();
@@ -215,6 +217,49 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       }
       return verdict;
     }
+  }
+
+  /**
+   * Takes back in Logto what an app may no longer hold: unassigns the named roles (all, when
+   * null) from its application, which stays, with its secret, holding only what it may. Told in
+   * a Warning Event.
+   *
+   * @return what the application holds now, for the status message: the same whether this
+   *     reconcile took it back or an earlier one did ("" when there is no application yet)
+   */
+  private String revokeRoles(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      Set<String> roleNames, String why) {
+    String appId = session.status().getAppId();
+    if (appId == null) {
+      return "";
+    }
+    List<Role> held = NotFound.asEmpty(() -> session.logto().listApplicationRoles(appId))
+        .orElse(List.of());
+    List<Role> revoked = held.stream()
+        .filter(r -> roleNames == null || roleNames.contains(r.name())).toList();
+    for (Role role : revoked) {
+      NotFound.ignore(() -> session.logto().removeApplicationRole(appId, role.id()));
+    }
+    if (!revoked.isEmpty()) {
+      String names = revoked.stream().map(r -> "'" + r.name() + "'").sorted()
+          .collect(Collectors.joining(", "));
+      LOG.info("{} {}/{}: unassigned {} from application {}: {}", KIND, session.namespace(),
+          session.name(), names, appId, why);
+      services.events().warning(session.resource(), "PrivilegeRevoked", "Unassigned role "
+          + names + " from application " + appId + " in Logto: " + why);
+    }
+    return roleNames == null ? "; application " + appId + " holds no role in this tenant"
+        : "; application " + appId + " holds none of them in Logto";
+  }
+
+  /**
+   * The app's namespace may no longer use its connection: every role is taken back, so that the
+   * Secret's credentials obtain no scope of that tenant any more.
+   */
+  @Override
+  protected String revokeWhenDisallowed(SyncSession<LogtoM2MApp, LogtoM2MAppStatus> session,
+      String why) {
+    return revokeRoles(session, null, why);
   }
 
   /** A rotation or a retirement due later: reconcile again then, without waiting for an event. */

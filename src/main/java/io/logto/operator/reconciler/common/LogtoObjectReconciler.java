@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,17 @@ public abstract class LogtoObjectReconciler<
    */
   protected void removeWithoutLogto(SyncSession<R, S> session) {}
 
+  /**
+   * The object's namespace may no longer use its connection: take back in that tenant what the
+   * object holds that gives a credential scopes (nothing, for most kinds).
+   *
+   * @param why the refusal, for the Event
+   * @return what the object holds there now, for the status message ("" if nothing to say)
+   */
+  protected String revokeWhenDisallowed(SyncSession<R, S> session, String why) {
+    return "";
+  }
+
   private static final String BY_CONNECTION = "byConnection";
   private IndexerResourceCache<R> primaryCache;
 
@@ -92,16 +104,24 @@ public abstract class LogtoObjectReconciler<
     ResourceID id = ResourceID.fromResource(resource);
     LogtoTenant tenant = null;
     SyncFailure unresolved = null;
+    ConnectionRef ref = ConnectionLabels.refOf(resource);
     try {
-      tenant = services.connections().resolve(resource, ConnectionLabels.refOf(resource));
+      tenant = services.connections().resolve(resource, ref);
     } catch (SyncFailure failure) {
       unresolved = failure;
     }
-    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass, tenant);
+    Optional<LogtoTenant> disallowing = unresolved != null
+        && unresolved.reason() == Reason.Forbidden
+        ? services.connections().disallowing(resource, ref) : Optional.empty();
+    SyncSession<R, S> session = new SyncSession<>(resource, context, statusClass,
+        disallowing.orElse(tenant));
     Outcome outcome;
     try {
       if (unresolved != null) {
-        throw unresolved;
+        String taken = disallowing.isPresent()
+            ? revokeWhenDisallowed(session, unresolved.getMessage()) : "";
+        throw taken.isEmpty() ? unresolved : SyncFailure.forbidden(unresolved.getMessage()
+            + taken);
       }
       outcome = sync(session);
     } catch (SyncFailure failure) {

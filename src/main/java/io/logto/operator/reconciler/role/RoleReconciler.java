@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 /** Reconciles a LogtoRole into a MachineToMachine role in Logto holding the named scopes. */
 public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, LogtoRoleStatus> {
 
+  /** Logto's own role holding the Management API's "all", seeded in every tenant. */
+  static final String BUILT_IN_MANAGEMENT_ROLE = "Logto Management API access";
   public static final String KIND = "LogtoRole";
   private static final Logger LOG = LoggerFactory.getLogger(RoleReconciler.class);
   private static final String BY_RESOURCE = "byResourceRef";
@@ -152,11 +154,60 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
         String what = indicator.equals(session.tenant().managementApiResource())
             ? "grants scopes of the Logto Management API"
             : "references API resource " + indicator + " that is not managed by a LogtoApiResource";
-        throw SyncFailure.forbidden("spec.permissions[" + i + "].indicator " + what
-            + "; namespace " + session.namespace() + " is not in "
-            + session.tenant().privilegedBy());
+        String why = "namespace " + session.namespace() + " is not in "
+            + session.tenant().privilegedBy();
+        throw SyncFailure.forbidden("spec.permissions[" + i + "].indicator " + what + "; "
+            + why + revokePrivilegedScopes(session, desired, why));
       }
     }
+  }
+
+  /**
+   * The role lost the right to its privileged permissions (its namespace left the privileged
+   * list): their scopes are taken off the role in Logto, so that no app holding it keeps them.
+   * Only a role that is this object's by status and by name, and never Logto's built-in
+   * Management API role, whatever a status (writable by others) names.
+   *
+   * @return what the role holds now, for the status message: the same whether this reconcile
+   *     took the scopes off or an earlier one did ("" when the role is not this object's)
+   */
+  private String revokePrivilegedScopes(SyncSession<LogtoRole, LogtoRoleStatus> session,
+      DesiredRole desired, String why) {
+    String roleId = session.status().getRoleId();
+    if (roleId == null) {
+      return "";
+    }
+    Optional<Role> role = NotFound.asEmpty(() -> session.logto().getRole(roleId));
+    if (role.isEmpty() || !revocable(role.get(), desired)) {
+      return "";
+    }
+    Set<String> privileged = desired.permissions().stream()
+        .map(DesiredRole.Permission::indicator).filter(Objects::nonNull)
+        .collect(Collectors.toSet());
+    List<Scope> revoked = session.logto().listRoleScopes(roleId).stream()
+        .filter(scope -> privileged.contains(indicatorOf(session.logto(), scope))).toList();
+    for (Scope scope : revoked) {
+      NotFound.ignore(() -> session.logto().removeRoleScope(roleId, scope.id()));
+    }
+    if (!revoked.isEmpty()) {
+      String names = revoked.stream().map(s -> indicatorOf(session.logto(), s) + " " + s.name())
+          .sorted().collect(Collectors.joining(", "));
+      LOG.info("{} {}/{}: removed {} from role {}: {}", KIND, session.namespace(),
+          session.name(), names, roleId, why);
+      services.events().warning(session.resource(), "PrivilegeRevoked", "Removed " + names
+          + " from role " + roleId + " in Logto: " + why);
+    }
+    return "; role " + roleId + " holds none of their scopes in Logto";
+  }
+
+  /** Whether the operator may take scopes off this role on this object's behalf. */
+  private static boolean revocable(Role role, DesiredRole desired) {
+    return desired.name().equals(role.name()) && !BUILT_IN_MANAGEMENT_ROLE.equals(role.name());
+  }
+
+  private static String indicatorOf(LogtoApi logto, Scope scope) {
+    return scope.resource() != null ? scope.resource().indicator()
+        : logto.getApiResource(scope.resourceId()).indicator();
   }
 
   /** Scope ids by scope name, per indicator, for permissions naming a LogtoApiResource. */
@@ -245,7 +296,7 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
           NotFound.asEmpty(() -> session.logto().getRole(status.getRoleId()));
       if (existing.isPresent()) {
         List<Scope> scopes = session.logto().listRoleScopes(existing.get().id());
-        guardRecordedRole(session, existing.get(), scopes);
+        guardRecordedRole(session, desired, existing.get(), scopes);
         updateIfChanged(session, existing.get(), desired);
         return Optional.of(scopes);
       }
@@ -287,8 +338,8 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
    * corrected. Status is writable by whoever may write the status subresource: outside the
    * privileged namespaces, a recorded role that holds Management API scopes is never touched.
    */
-  private void guardRecordedRole(
-      SyncSession<LogtoRole, LogtoRoleStatus> session, Role role, List<Scope> scopes) {
+  private void guardRecordedRole(SyncSession<LogtoRole, LogtoRoleStatus> session,
+      DesiredRole desired, Role role, List<Scope> scopes) {
     if (session.tenant().isPrivileged(session.namespace())) {
       return;
     }
@@ -296,10 +347,12 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
         scopes.stream()
             .anyMatch(s -> s.resource() != null
                 && session.tenant().managementApiResource().equals(s.resource().indicator()));
-    if (management) {
+    if (management && !revocable(role, desired)) {
       throw SyncFailure.forbidden("role " + role.id() + " recorded in status grants Logto"
           + " Management API scopes; only privileged namespaces may manage such a role");
     }
+    // This object's own role, privileged while its namespace was: the sync takes the scopes
+    // the spec may no longer grant off it.
   }
 
   private void create(
