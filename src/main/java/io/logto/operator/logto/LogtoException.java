@@ -51,9 +51,13 @@ public class LogtoException extends RuntimeException {
     return status == NO_RESPONSE || status == 429 || status >= 500;
   }
 
-  /** The operator's own credentials lack the rights (401 after a token refresh, or 403). */
+  /**
+   * The operator's own credentials lack the rights (401 after a token refresh, or 403), or
+   * Logto knows no application with its App ID: Logto 1.37 answers that with 400 {@code
+   * oidc.invalid_client}, which is no fault of the payload.
+   */
   public boolean isUnauthorized() {
-    return status == 401 || status == 403;
+    return status == 401 || status == 403 || "oidc.invalid_client".equals(code);
   }
 
   /** Logto refused the payload (400, or 422 other than a conflict). */

@@ -34,6 +34,14 @@ final class OidcErrors {
     return of(401, "invalid_client", "client authentication failed");
   }
 
+  /**
+   * An id no application has (never created, or deleted): a real Logto 1.37.1 answers 400, not
+   * oidc-provider's 401, and names the id, whether or not a secret came with it.
+   */
+  static ApiError unknownClient(String clientId) {
+    return of(400, "invalid_client", "invalid client " + clientId);
+  }
+
   static ApiError invalidTarget(String description) {
     return of(400, "invalid_target", description);
   }

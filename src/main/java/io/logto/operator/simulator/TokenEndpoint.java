@@ -21,7 +21,8 @@ import java.util.Set;
  * {@code POST /oidc/token} with {@code grant_type=client_credentials}, as Logto (oidc-provider plus
  * Logto's client-credentials grant): client authentication by HTTP Basic or {@code
  * client_id}/{@code client_secret} in the body, against any of the application's secrets (an
- * expired one is 400 {@code invalid_request}); one {@code resource} (none: Logto's default
+ * expired one is 400 {@code invalid_request}; an unknown client id 400 {@code invalid_client}, a
+ * wrong secret 401); one {@code resource} (none: Logto's default
  * resource if one is set, else 400 {@code invalid_target}); the granted scopes are the requested
  * ones the application's roles hold for that resource; unknown ones are left out.
  */
@@ -167,7 +168,7 @@ final class TokenEndpoint {
   private App authenticate(Credentials credentials) {
     App app = state.apps.get(credentials.clientId());
     if (app == null) {
-      throw OidcErrors.invalidClient();
+      throw OidcErrors.unknownClient(credentials.clientId());
     }
     boolean isPublic = app.type.equals("SPA") || app.type.equals("Native");
     String secret = credentials.clientSecret();

@@ -47,4 +47,19 @@ class RunCommandTest {
           .doesNotContain("wrong-secret-value");
     }
   }
+
+  /** Logto answers an App ID it does not know (mistyped, or the app deleted) with 400. */
+  @Test
+  void anUnknownAppIdIsReportedAsRefusedCredentials() {
+    try (LogtoSimulator logto = LogtoSimulator.start()) {
+      StringBuilder err = new StringBuilder();
+      int code = run(java.util.Map.of(
+          "LOGTO_ENDPOINT", logto.endpoint().toString(),
+          "LOGTO_APP_ID", "no-such-app",
+          "LOGTO_APP_SECRET", logto.bootstrapAppSecret()), err);
+      assertThat(code).isEqualTo(3);
+      assertThat(err).contains("credentials were refused (400 oidc.invalid_client)")
+          .contains("no-such-app").doesNotContain(logto.bootstrapAppSecret());
+    }
+  }
 }

@@ -16,14 +16,11 @@ import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoClient;
 import io.logto.operator.logto.LogtoClientOptions;
 import io.logto.operator.logto.model.TokenGrant;
-import io.logto.operator.packaging.Project;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.sandbox.ExtraTenants;
 import io.logto.operator.simulator.LogtoSimulator;
 import java.time.Duration;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealCluster.class)
 class ExamplesConvergeIT {
 
-  private static final Path EXAMPLES = Project.path("examples");
+  private static final Path EXAMPLES = Examples.FOLDER;
   private static final Path TWO_TENANTS = EXAMPLES.resolve("two-tenants");
   private static KubernetesClient admin;
   private static RealApiServer server;
@@ -59,19 +56,7 @@ class ExamplesConvergeIT {
   }
 
   private static List<GenericKubernetesResource> examples(String namespace) {
-    return examples(EXAMPLES, namespace);
-  }
-
-  private static List<GenericKubernetesResource> examples(Path folder, String namespace) {
-    List<GenericKubernetesResource> all = new ArrayList<>();
-    for (Path file : Project.list(folder, ".yaml")) {
-      all.addAll(ClusterObjects.manifests(file, namespace));
-    }
-    return all;
-  }
-
-  private static int rank(GenericKubernetesResource object) {
-    return List.of("LogtoApiResource", "LogtoRole", "LogtoM2MApp").indexOf(object.getKind());
+    return Examples.load(EXAMPLES, namespace);
   }
 
   @Test
@@ -81,8 +66,7 @@ class ExamplesConvergeIT {
 
   @Test
   void dependentsFirst() {
-    convergesWhenApplied("e2e-examples-reverse", objects -> objects.stream()
-        .sorted(Comparator.comparing(ExamplesConvergeIT::rank).reversed()).toList());
+    convergesWhenApplied("e2e-examples-reverse", Examples::dependentsFirst);
   }
 
   /** Apps, then roles, then resources, each kind only once the previous one waits for it. */
@@ -91,15 +75,7 @@ class ExamplesConvergeIT {
     String ns = "e2e-examples-waiting";
     RealCluster.createNamespaces(admin, ns);
     try (InProcessOperator operator = InProcessOperator.start(server, Set.of(ns), Set.of(ns))) {
-      List<GenericKubernetesResource> objects = examples(ns);
-      for (String kind : List.of("LogtoM2MApp", "LogtoRole", "LogtoApiResource")) {
-        objects.stream().filter(o -> o.getKind().equals(kind)).forEach(this::create);
-        if (kind.equals("LogtoM2MApp")) {
-          awaitReady(admin, LogtoM2MApp.class, ns, "order-stats", "WaitingForDependency");
-        } else if (kind.equals("LogtoRole")) {
-          awaitReady(admin, LogtoRole.class, ns, "shopping-reader-writer", "WaitingForDependency");
-        }
-      }
+      Examples.applyDependenciesLast(admin, examples(ns));
       assertConverged(ns, operator);
     } finally {
       ClusterObjects.release(admin, List.of(ns), E2eKinds.ALL);
@@ -124,7 +100,7 @@ class ExamplesConvergeIT {
       tenants.connect(admin, operatorNs, Set.of(ns));
       await().atMost(ClusterObjects.WAIT).alias("tenant-2 Connected")
           .until(() -> tenants.observe(admin).stream().allMatch(ExtraTenants.State::connected));
-      examples(TWO_TENANTS, ns).forEach(this::create);
+      Examples.load(TWO_TENANTS, ns).forEach(this::create);
 
       awaitReady(admin, LogtoApiResource.class, ns, "inventory-api", "Synced");
       awaitReady(admin, LogtoRole.class, ns, "inventory-reader", "Synced");

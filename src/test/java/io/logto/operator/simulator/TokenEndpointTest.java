@@ -94,17 +94,33 @@ class TokenEndpointTest extends SimulatorTestBase {
     assertThat(management.json().has("scope")).isFalse();
   }
 
+  /** As a real Logto 1.37.1 answers the credentials of an application deleted since. */
   @Test
-  void wrongCredentialsAre401InvalidClient() {
+  void theCredentialsOfADeletedAppAre400InvalidClient() {
+    assertThat(http.token(appId, appSecret, SHOP, "read:products").status()).isEqualTo(200);
+    SimHttp.check(http.delete("/api/applications/" + appId), 204);
+
+    Answer deleted = http.token(appId, appSecret, SHOP, "read:products");
+    assertThat(deleted.status()).isEqualTo(400);
+    assertThat(deleted.code()).isEqualTo("oidc.invalid_client");
+    assertThat(deleted.json().get("error_description").asText())
+        .isEqualTo("invalid client " + appId);
+  }
+
+  @Test
+  void aWrongSecretIs401AndAnUnknownAppIs400InvalidClient() {
     Answer wrongSecret = http.token(appId, "wrong", SHOP, "read:products");
     assertThat(wrongSecret.status()).isEqualTo(401);
     assertThat(wrongSecret.json().toString()).isEqualTo("{\"code\":\"oidc.invalid_client\","
         + "\"message\":\"An OIDC error occurred: oidc.invalid_client.\","
         + "\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}");
 
+    // A real Logto 1.37.1 answers an id no application has (a deleted app's) with 400, not 401.
     Answer unknownApp = http.token("nope", appSecret, SHOP, "read:products");
-    assertThat(unknownApp.status()).isEqualTo(401);
-    assertThat(unknownApp.code()).isEqualTo("oidc.invalid_client");
+    assertThat(unknownApp.status()).isEqualTo(400);
+    assertThat(unknownApp.json().toString()).isEqualTo("{\"code\":\"oidc.invalid_client\","
+        + "\"message\":\"An OIDC error occurred: oidc.invalid_client.\","
+        + "\"error\":\"invalid_client\",\"error_description\":\"invalid client nope\"}");
 
     Answer noAuth = http.send("POST", "/oidc/token",
         SimHttp.form("grant_type", "client_credentials", "resource", SHOP),
