@@ -66,7 +66,8 @@ final class CredentialsVerifier {
 
   /**
    * Logto's refusal in words: an expired secret is 400 oidc.invalid_request, a wrong or deleted
-   * one 401 oidc.invalid_client (seen on Logto 1.37.1).
+   * one 401 oidc.invalid_client, an unknown application 400 oidc.invalid_client (seen on Logto
+   * 1.37.1).
    */
   private static String refusal(LogtoException e) {
     if (e.isUnavailable()) {
@@ -76,7 +77,8 @@ final class CredentialsVerifier {
     if (e.status() == 400 && "oidc.invalid_request".equals(e.code())) {
       return "Logto refused the secret as expired (" + answered + ")";
     }
-    if (e.status() == 401 && "oidc.invalid_client".equals(e.code())) {
+    if ("oidc.invalid_client".equals(e.code())) {
+      // 401 for a wrong or deleted secret, 400 for an application Logto does not have.
       return "Logto does not know the secret: deleted, or not this application's (" + answered
           + ")";
     }
