@@ -14,6 +14,7 @@ import io.logto.operator.crd.app.LogtoM2MAppStatus;
 import io.logto.operator.crd.common.DeletionPolicy;
 import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.logto.LogtoApi;
+import io.logto.operator.logto.LogtoException;
 import io.logto.operator.logto.model.Application;
 import io.logto.operator.logto.model.ApplicationUpdate;
 import io.logto.operator.logto.model.NewApplication;
@@ -171,7 +172,23 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       roleIds.add(role.id());
       mergeGrants(grants, grantsOf(session.logto(), role));
     }
-    ensureRoles(session, roleIds, created);
+    try {
+      ensureRoles(session, roleIds, created);
+    } catch (LogtoException e) {
+      if (!e.isNotFound() || resolved.idsByRef().isEmpty()) {
+        throw e;
+      }
+      // A role id read from a LogtoRole's status, gone from Logto (a tenant wiped, say): the
+      // role's own reconcile recreates it, and its new status wakes this app. The Secret gets
+      // the new application's credentials meanwhile rather than keep the deleted one's.
+      if (created) {
+        writeSecret(session, desired, rotation.prepare(session, desired.rotation())
+            .credentials(), Map.of(), cachedSecret);
+      }
+      throw SyncFailure.waitingFor("roles that LogtoRoles " + String.join(", ",
+          resolved.idsByRef().keySet()) + " recorded no longer exist in Logto; waiting for"
+          + " them to be recreated");
+    }
 
     var verdict = rotation.run(session, desired.rotation(),
         new AppSecretSink(session, desired, grants, cachedSecret));

@@ -128,8 +128,20 @@ public final class RoleReconciler extends LogtoObjectReconciler<LogtoRole, Logto
     Set<String> scopeIds = new TreeSet<>();
     grants.values().forEach(m -> scopeIds.addAll(m.values()));
 
-    Optional<List<Scope>> current = ensureRole(session, desired, scopeIds);
-    current.ifPresent(scopes -> ensureScopes(session, scopes, scopeIds));
+    try {
+      Optional<List<Scope>> current = ensureRole(session, desired, scopeIds);
+      current.ifPresent(scopes -> ensureScopes(session, scopes, scopeIds));
+    } catch (LogtoException e) {
+      if (!e.isNotFound() || fromRefs.isEmpty()) {
+        throw e;
+      }
+      // Scope ids read from the LogtoApiResources' status, gone from Logto (a tenant wiped,
+      // say): their own reconciles recreate them, and their new status wakes this role.
+      throw SyncFailure.waitingFor("scopes that LogtoApiResources " + String.join(", ",
+          desired.permissions().stream().map(DesiredRole.Permission::resourceRef)
+              .filter(Objects::nonNull).distinct().sorted().toList())
+          + " recorded no longer exist in Logto; waiting for them to be recreated");
+    }
     Map<String, List<String>> grantedNames = new TreeMap<>();
     grants.forEach((indicator, scopes) ->
         grantedNames.put(indicator, new ArrayList<>(new TreeSet<>(scopes.keySet()))));
