@@ -70,6 +70,8 @@ public final class ApiResourceReconciler
   public ApiResourceReconciler(OperatorServices services, OwnedObjectWriter writer) {
     super(services, LogtoApiResourceStatus.class);
     this.writer = writer;
+    // A Conflict with a Secret or ConfigMap of someone else clears once it is deleted.
+    writer.wakeOwnersOfKind(KIND, trigger::trigger);
   }
 
   @Override

@@ -70,6 +70,8 @@ public final class M2MAppReconciler extends LogtoObjectReconciler<LogtoM2MApp, L
       WorkloadRestarter restarter) {
     super(services, LogtoM2MAppStatus.class);
     this.writer = writer;
+    // A Conflict with a Secret or ConfigMap of someone else clears once it is deleted.
+    writer.wakeOwnersOfKind(KIND, trigger::trigger);
     this.verifier = new CredentialsVerifier();
     this.rotation = new CredentialRotation(services, restarter);
   }

@@ -6,7 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Objects;
 import java.util.Optional;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 
 /**
  * Creates, updates and deletes the ConfigMaps and Secrets the operator writes, never touching one
@@ -15,9 +19,20 @@ import java.util.function.BiPredicate;
 public final class OwnedObjectWriter {
 
   private final KubernetesClient client;
+  private final ForeignObjectWatch foreign;
+  private final Map<String, Consumer<ResourceID>> wakers = new ConcurrentHashMap<>();
 
   public OwnedObjectWriter(KubernetesClient client) {
     this.client = client;
+    this.foreign = new ForeignObjectWatch(client);
+  }
+
+  /**
+   * How to wake an owner of this kind once the foreign object its Conflict names is deleted: a
+   * Conflict with someone else's object then clears by itself.
+   */
+  public void wakeOwnersOfKind(String kind, Consumer<ResourceID> wake) {
+    wakers.put(kind, wake);
   }
 
   /** What {@link #ensure} did. */
@@ -87,11 +102,15 @@ public final class OwnedObjectWriter {
   }
 
   /** The Conflict for an object someone else has: another custom resource, or nothing we know. */
-  private static SyncFailure taken(HasMetadata existing, HasMetadata owner, String field) {
+  private SyncFailure taken(HasMetadata existing, HasMetadata owner, String field) {
     String namespace = existing.getMetadata().getNamespace();
     String what = HasMetadata.getKind(existing.getClass()) + " " + existing.getMetadata().getName();
     Optional<OwnerReference> controller = ManagedLabels.controllerOf(existing);
     if (controller.isEmpty()) {
+      Consumer<ResourceID> wake = wakers.get(owner.getKind());
+      if (wake != null) {
+        foreign.wakeWhenGone(existing, ResourceID.fromResource(owner), wake);
+      }
       return SyncFailure.conflict(field + ": " + what + " already exists and was not created by"
           + " the operator; it is left untouched (choose another name)");
     }
