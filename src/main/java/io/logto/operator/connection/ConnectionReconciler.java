@@ -263,8 +263,10 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
 
   private void unusable(ConnectionKey key, String problem, C connection) {
     boolean wasUsable = registry.usable(key).isPresent();
+    boolean firstLook = !registry.registered(key);
     registry.markUnusable(key, problem);
-    if (wasUsable) {
+    if (wasUsable || firstLook) {
+      // On the first look, its objects are waiting for a verdict without one (see registered).
       wakeUsers.accept(key);
     }
   }

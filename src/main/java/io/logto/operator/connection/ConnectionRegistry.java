@@ -68,6 +68,15 @@ public final class ConnectionRegistry implements AutoCloseable {
     return Optional.ofNullable(entries.get(key)).map(Entry::fingerprint);
   }
 
+  /**
+   * Whether the connection's reconciler has looked at it since the operator started (usable or
+   * not). Until then an object naming it must not be judged: after a restart the objects'
+   * controllers start as fast as the connections', and "does not exist" would be a false alarm.
+   */
+  public boolean registered(ConnectionKey key) {
+    return entries.containsKey(key);
+  }
+
   /** The connection's tenant if it is usable. */
   public Optional<LogtoTenant> usable(ConnectionKey key) {
     return Optional.ofNullable(entries.get(key)).map(Entry::tenant);

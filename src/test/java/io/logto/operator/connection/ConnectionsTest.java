@@ -162,6 +162,54 @@ class ConnectionsTest {
         .containsExactly("read");
   }
 
+  /**
+   * A restart judges no object before its connection is registered again: the controllers of the
+   * objects start as fast as the connections', and "does not exist" would be a false alarm.
+   */
+  @Test
+  void aRestartChangesNoReadyConditionAndEmitsNoWarning() {
+    LogtoConnection connection = namespacedConnection("tenant-2", second);
+    awaitConnection(connection, "Connected");
+    h.create(in(apiResource("shop", "https://shop.api", "read"), TENANT_2));
+    h.create(in(role("reader", permission("shop", "read")), TENANT_2));
+    h.create(in(app("client", "reader"), TENANT_2));
+    h.awaitReady(h.get(app("client")));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    Map<String, Condition> before = readyConditions();
+    long warningsBefore = warnings();
+
+    for (int restart = 1; restart <= 3; restart++) {
+      h.stopOperator();
+      h.startOperatorWithConnections(Set.of(), Duration.ofSeconds(1));
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+      assertThat(readyConditions()).as("after restart %d", restart).isEqualTo(before);
+      assertThat(warnings()).as("Warning Events after restart %d: %s", restart,
+          h.k8s.v1().events().inNamespace(NS).list().getItems().stream()
+              .filter(e -> "Warning".equals(e.getType()))
+              .map(e -> e.getInvolvedObject().getName() + " " + e.getReason() + ": "
+                  + e.getMessage()).toList())
+          .isEqualTo(warningsBefore);
+    }
+  }
+
+  private Map<String, Condition> readyConditions() {
+    Map<String, Condition> conditions = new java.util.TreeMap<>();
+    for (var kind : List.of(io.logto.operator.crd.apiresource.LogtoApiResource.class,
+        LogtoRole.class, LogtoM2MApp.class)) {
+      for (var object : h.k8s.resources(kind).inNamespace(NS).list().getItems()) {
+        conditions.put(kind.getSimpleName() + "/" + object.getMetadata().getName(),
+            Conditions.find(((LogtoObjectStatus) object.getStatus()).getConditions(),
+                Conditions.READY).orElse(null));
+      }
+    }
+    return conditions;
+  }
+
+  private long warnings() {
+    return h.k8s.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "Warning".equals(e.getType())).count();
+  }
+
   @Test
   void referencesCannotCrossConnections() {
     awaitConnection(namespacedConnection("tenant-2", second), "Connected");

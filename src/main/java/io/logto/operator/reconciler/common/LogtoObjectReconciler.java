@@ -37,6 +37,8 @@ public abstract class LogtoObjectReconciler<
   /** Dependencies outside Kubernetes (objects only in Logto) have no event: look again. */
   private static final Duration MAX_WAIT_RECHECK = Duration.ofMinutes(2);
   private static final Duration MAX_OUTAGE_RETRY = Duration.ofSeconds(60);
+  /** A backstop only: the connection's registration wakes its objects. */
+  private static final Duration CONNECTION_REGISTRATION_RECHECK = Duration.ofSeconds(5);
 
   protected final OperatorServices services;
   private final Class<S> statusClass;
@@ -109,6 +111,16 @@ public abstract class LogtoObjectReconciler<
       tenant = services.connections().resolve(resource, ref);
     } catch (SyncFailure failure) {
       unresolved = failure;
+    }
+    if (unresolved != null && unresolved.reason() == Reason.WaitingForDependency
+        && !services.connections().registered(ConnectionKey.of(resource, ref))
+        && services.connectionExists(resource, ref)) {
+      // The connection exists but its reconciler has not registered it yet (the operator is
+      // starting): status stays as it is; registering it wakes this object.
+      LOG.debug("{} {}/{}: waiting for {} to be registered", kind(),
+          resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
+          ConnectionKey.of(resource, ref).describe());
+      return UpdateControl.<R>noUpdate().rescheduleAfter(CONNECTION_REGISTRATION_RECHECK);
     }
     Optional<LogtoTenant> disallowing = unresolved != null
         && unresolved.reason() == Reason.Forbidden
