@@ -34,6 +34,14 @@ final class OidcErrors {
     return of(401, "invalid_client", "client authentication failed");
   }
 
+  /**
+   * A client id the tenant does not have: oidc-provider's InvalidClient as well, but 400 and
+   * naming the id (seen on a real Logto 1.37.1; a wrong secret of a known app is the 401 above).
+   */
+  static ApiError unknownClient(String clientId) {
+    return of(400, "invalid_client", "invalid client " + clientId);
+  }
+
   static ApiError invalidTarget(String description) {
     return of(400, "invalid_target", description);
   }

@@ -167,7 +167,7 @@ final class TokenEndpoint {
   private App authenticate(Credentials credentials) {
     App app = state.apps.get(credentials.clientId());
     if (app == null) {
-      throw OidcErrors.invalidClient();
+      throw OidcErrors.unknownClient(credentials.clientId());
     }
     boolean isPublic = app.type.equals("SPA") || app.type.equals("Native");
     String secret = credentials.clientSecret();

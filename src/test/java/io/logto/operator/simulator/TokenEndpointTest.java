@@ -95,16 +95,19 @@ class TokenEndpointTest extends SimulatorTestBase {
   }
 
   @Test
-  void wrongCredentialsAre401InvalidClient() {
+  void wrongSecretIs401AndUnknownAppIs400InvalidClient() {
     Answer wrongSecret = http.token(appId, "wrong", SHOP, "read:products");
     assertThat(wrongSecret.status()).isEqualTo(401);
     assertThat(wrongSecret.json().toString()).isEqualTo("{\"code\":\"oidc.invalid_client\","
         + "\"message\":\"An OIDC error occurred: oidc.invalid_client.\","
         + "\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}");
 
+    // An app id the tenant does not have (another tenant's app, say) is a 400 on a real Logto.
     Answer unknownApp = http.token("nope", appSecret, SHOP, "read:products");
-    assertThat(unknownApp.status()).isEqualTo(401);
-    assertThat(unknownApp.code()).isEqualTo("oidc.invalid_client");
+    assertThat(unknownApp.status()).isEqualTo(400);
+    assertThat(unknownApp.json().toString()).isEqualTo("{\"code\":\"oidc.invalid_client\","
+        + "\"message\":\"An OIDC error occurred: oidc.invalid_client.\","
+        + "\"error\":\"invalid_client\",\"error_description\":\"invalid client nope\"}");
 
     Answer noAuth = http.send("POST", "/oidc/token",
         SimHttp.form("grant_type", "client_credentials", "resource", SHOP),
