@@ -195,6 +195,12 @@ public abstract class ConnectionReconciler<C extends CustomResource<? extends Co
         unusable(key, message, connection);
       }
     } catch (KubernetesClientException e) {
+      if (e.getCode() <= 0 || e.getCode() >= 500) {
+        // No answer from the API server (the operator shutting down, the API server away):
+        // nothing is known of the credentials, so the last verdict stands and the framework
+        // retries, rather than a Warning about a Secret that is fine.
+        throw e;
+      }
       reason = Reason.WaitingForDependency;
       message = "could not read the credentials: the API server answered " + e.getCode();
       unusable(key, message, connection);

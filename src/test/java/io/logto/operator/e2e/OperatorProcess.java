@@ -49,6 +49,21 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The chart's settings of the operator's place in the cluster: the API server (KUBECONFIG),
+   * the namespaces it watches, its own namespace (where a ClusterLogtoConnection's Secret is),
+   * its health port; one replica, so no leader election.
+   */
+  static Map<String, String> clusterEnvironment(RealApiServer server, String watchNamespaces,
+      String podNamespace, int httpPort) {
+    return Map.of(
+        "KUBECONFIG", server.kubeconfig().toString(),
+        "WATCH_NAMESPACES", watchNamespaces,
+        "POD_NAMESPACE", podNamespace,
+        "HTTP_PORT", Integer.toString(httpPort),
+        "LEADER_ELECTION_ENABLED", "false");
+  }
+
   /** Waits until {@code /readyz} answers 200 on {@code port}, or the process has exited. */
   void awaitReady(int port, Duration timeout) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

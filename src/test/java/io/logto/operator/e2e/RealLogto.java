@@ -15,6 +15,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class RealLogto implements ParameterResolver {
 
   static RealLogtoServer server(ExtensionContext context) {
+    requireAvailable();
+    return shared();
+  }
+
+  /**
+   * Skips the calling test (loudly) where no real Logto can be started, or fails it in CI; for a
+   * test that starts instances of its own ({@link RealLogtoServer#startOwn}) rather than use the
+   * suite's.
+   */
+  static void requireAvailable() {
     if (!RealLogtoServer.available()) {
       String message = "No real Logto: " + RealLogtoServer.SCRIPT_DIR + "/start.sh is absent"
           + " (set LOGTO_SERVER_DIR to its folder). The end-to-end tests on a real Logto are"
@@ -25,7 +35,6 @@ public final class RealLogto implements ParameterResolver {
       System.err.println("\n" + "!".repeat(100) + "\n" + message + "\n" + "!".repeat(100) + "\n");
       assumeTrue(false, message);
     }
-    return shared();
   }
 
   private static RealLogtoServer shared;

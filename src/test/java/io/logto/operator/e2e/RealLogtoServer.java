@@ -4,6 +4,9 @@ import io.logto.operator.packaging.Project;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +37,19 @@ public final class RealLogtoServer implements AutoCloseable {
   private final long pid;
   private final Path log;
   private final boolean ours;
+  /** How start.sh was called, to call it again for the same instance; null when attached. */
+  private final Launch launch;
   private final Thread shutdownHook;
 
-  private RealLogtoServer(LogtoInstance instance, long pid, Path log, boolean ours) {
+  /** start.sh's folder, port and database of an instance this JVM started. */
+  private record Launch(Path dir, String database, int port) {}
+
+  private RealLogtoServer(LogtoInstance instance, long pid, Path log, Launch launch) {
     this.instance = instance;
     this.pid = pid;
     this.log = log;
-    this.ours = ours;
+    this.ours = launch != null;
+    this.launch = launch;
     this.shutdownHook = new Thread(this::stopProcess, "stop-logto");
     if (ours) {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -60,18 +69,31 @@ public final class RealLogtoServer implements AutoCloseable {
       awaitBackgroundStart(file);
       Map<String, String> env = readEnvFile(file);
       return new RealLogtoServer(instance(env), Long.parseLong(env.get("LOGTO_PID")),
-          file.resolveSibling("logto.log"), false);
+          file.resolveSibling("logto.log"), null);
     }
     // One instance and database per checkout, so that two checkouts' suites do not stop or
     // wipe each other's; Logto's installed sources and tools (LR_DIR/..) are shared.
+    return startOwn(null);
+  }
+
+  /**
+   * Starts another instance (another tenant) with a fresh database, for a test class of its own:
+   * its folder and database are named after {@code purpose} and the checkout, so that two
+   * checkouts' suites do not wipe each other's. The caller stops it ({@link #close()}).
+   *
+   * @param purpose lowercase letters, or null for the suite's own instance
+   */
+  static RealLogtoServer startOwn(String purpose) {
     String checkout = Integer.toHexString(Project.ROOT.toAbsolutePath().normalize().hashCode());
+    String label = purpose == null ? checkout : purpose + "-" + checkout;
     Path dir = Path.of(System.getProperty("java.io.tmpdir"), "logto-operator-e2e",
-        "logto-" + checkout);
+        "logto-" + label);
+    String database = "logto_e2e_" + label.replace('-', '_');
     try {
-      return start(dir, "logto_e2e_" + checkout);
+      return start(dir, database);
     } catch (IllegalStateException failed) {
       System.err.println("the real Logto did not start; trying once more: " + failed);
-      return start(dir, "logto_e2e_" + checkout);
+      return start(dir, database);
     }
   }
 
@@ -80,12 +102,64 @@ public final class RealLogtoServer implements AutoCloseable {
    * target/, so that Logto's installed dependencies outlive {@code mvn clean}).
    */
   static RealLogtoServer start(Path dir, String database) {
-    int port = RealApiServer.freePortPair();
+    return launch(new Launch(dir, database, RealApiServer.freePortPair()), true);
+  }
+
+  /**
+   * start.sh again for this instance, once its process is gone (killed by a test): same folder,
+   * port, database and operator app, without LR_FRESH, so Logto comes back holding what it held.
+   * The new process has a new pid; this object no longer stands for it.
+   */
+  RealLogtoServer restart() {
+    if (launch == null) {
+      throw new IllegalStateException("only an instance this JVM started can be restarted");
+    }
+    close();
+    return launch(launch, false);
+  }
+
+  /** Sends a signal (STOP, CONT, KILL...) to Logto's process, as kill(1) does. */
+  void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid))
+          .redirectErrorStream(true).start();
+      String output = new String(kill.getInputStream().readAllBytes());
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -s " + name + " " + pid + ": " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * One start at a time, in this JVM and across JVMs of this machine: Logto creates folders in
+   * its sources at start (shared by every instance, LR_DIR/..), and two starting at once were
+   * seen to fail with EEXIST (mkdir .../alteration-scripts/utils).
+   */
+  private static RealLogtoServer launch(Launch launch, boolean fresh) {
+    Path dir = launch.dir();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    synchronized (RealLogtoServer.class) {
+      try (FileChannel lock = FileChannel.open(dir.resolveSibling("start.lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = lock.lock()) {
+        return runStartScript(launch, fresh);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static RealLogtoServer runStartScript(Launch launch, boolean fresh) {
+    Path dir = launch.dir();
     Path startLog = dir.resolve("start.log");
     ProcessBuilder builder =
         new ProcessBuilder("bash", SCRIPT_DIR.resolve("start.sh").toString())
@@ -93,9 +167,11 @@ public final class RealLogtoServer implements AutoCloseable {
             .redirectOutput(startLog.toFile());
     Map<String, String> env = builder.environment();
     env.put("LR_DIR", dir.toAbsolutePath().toString());
-    env.put("LOGTO_PORT", Integer.toString(port));
-    env.put("LOGTO_DB", database);
-    env.put("LR_FRESH", "1");
+    env.put("LOGTO_PORT", Integer.toString(launch.port()));
+    env.put("LOGTO_DB", launch.database());
+    if (fresh) {
+      env.put("LR_FRESH", "1");
+    }
     // Logto gives PostgreSQL 5 s to accept a connection; on a loaded 2-core machine (the rest of
     // the suite running beside it) that was seen to fail its start.
     env.put("DATABASE_CONNECTION_TIMEOUT", "60000");
@@ -119,10 +195,11 @@ public final class RealLogtoServer implements AutoCloseable {
     }
     List<String> lines = Project.read(startLog).lines().toList();
     Map<String, String> values = readEnvFile(Path.of(lines.get(lines.size() - 1).trim()));
-    System.out.printf("real Logto on %s ready in %.1f s, state in %s%n",
-        values.get("LOGTO_ENDPOINT"), (System.nanoTime() - started) / 1e9, dir);
+    System.out.printf("real Logto on %s %s in %.1f s, state in %s%n",
+        values.get("LOGTO_ENDPOINT"), fresh ? "ready" : "restarted",
+        (System.nanoTime() - started) / 1e9, dir);
     return new RealLogtoServer(instance(values), Long.parseLong(values.get("LOGTO_PID")),
-        dir.resolve("logto.log"), true);
+        dir.resolve("logto.log"), launch);
   }
 
   /**

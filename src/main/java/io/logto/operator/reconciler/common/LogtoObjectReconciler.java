@@ -162,7 +162,7 @@ public abstract class LogtoObjectReconciler<
     if (tenant != null) {
       if (outcome.reason() == Reason.LogtoUnavailable) {
         services.connections().outages().unavailable(tenant.key());
-      } else if (outcome.ready()) {
+      } else if (outcome.ready() && session.askedLogto()) {
         services.connections().outages().answered(tenant.key());
       }
     }

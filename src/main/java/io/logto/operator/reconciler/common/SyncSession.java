@@ -29,6 +29,7 @@ public final class SyncSession<R extends CustomResource<?, S>, S extends LogtoOb
   private final StatusWriter<R> writer;
   private final S status;
   private final String originalStatusJson;
+  private boolean askedLogto;
 
   public SyncSession(R resource, Context<R> context, Class<S> statusClass, LogtoTenant tenant) {
     this(resource, context, statusClass, tenant, (current, withStatus) ->
@@ -69,7 +70,16 @@ public final class SyncSession<R extends CustomResource<?, S>, S extends LogtoOb
 
   /** The client of the object's Logto tenant. */
   public LogtoApi logto() {
+    askedLogto = true;
     return tenant.logto();
+  }
+
+  /**
+   * Whether this reconcile called Logto: only then does a success say that Logto answers (one
+   * that skipped Logto because nothing changed says nothing about an outage).
+   */
+  public boolean askedLogto() {
+    return askedLogto;
   }
 
   public R resource() {
