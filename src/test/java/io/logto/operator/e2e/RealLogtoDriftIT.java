@@ -64,11 +64,9 @@ class RealLogtoDriftIT {
       Path work = Files.createDirectories(Path.of("target", "e2e", "real-drift"));
       int port = RealApiServer.freePort();
       Map<String, String> env = new HashMap<>(logto.operatorEnvironment());
-      env.put("KUBECONFIG", server.kubeconfig().toString());
-      env.put("WATCH_NAMESPACES", NS);
-      env.put("POD_NAMESPACE", NS);
-      env.put("HTTP_PORT", Integer.toString(port));
-      env.put("LEADER_ELECTION_ENABLED", "false");
+      env.putAll(OperatorProcess.clusterEnvironment(server, NS, NS, port));
+      // Other classes' ClusterLogtoConnections, on the same API server, are not this one's.
+      env.put("CLUSTER_CONNECTIONS_ENABLED", "false");
       env.put("RESYNC_INTERVAL_SECONDS", Long.toString(RESYNC.toSeconds()));
       long started = System.nanoTime();
       try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {

@@ -90,13 +90,12 @@ class RealLogtoExamplesIT {
     Path work = Files.createDirectories(Path.of("target", "e2e", "real-examples"));
     int port = RealApiServer.freePort();
     Map<String, String> env = new HashMap<>(logto.operatorEnvironment());
-    env.put("KUBECONFIG", server.kubeconfig().toString());
-    env.put("WATCH_NAMESPACES", String.join(",", NAMESPACES));
+    env.putAll(OperatorProcess.clusterEnvironment(server, String.join(",", NAMESPACES), FILES,
+        port));
     // management-app.yaml names Logto's built-in role: allowed from privileged namespaces only.
     env.put("PRIVILEGED_NAMESPACES", String.join(",", NAMESPACES));
-    env.put("POD_NAMESPACE", FILES);
-    env.put("HTTP_PORT", Integer.toString(port));
-    env.put("LEADER_ELECTION_ENABLED", "false");
+    // Other classes' ClusterLogtoConnections, on the same API server, are not this one's.
+    env.put("CLUSTER_CONNECTIONS_ENABLED", "false");
     long started = System.nanoTime();
     operator = OperatorProcess.start(env, work.resolve("operator.log"));
     operator.awaitReady(port, Duration.ofSeconds(90));

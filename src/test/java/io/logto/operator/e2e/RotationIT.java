@@ -119,11 +119,9 @@ class RotationIT {
         Path work = Files.createDirectories(Path.of("target", "e2e", ns));
         int port = RealApiServer.freePort();
         Map<String, String> env = new HashMap<>(logto.operatorEnvironment());
-        env.put("KUBECONFIG", server.kubeconfig().toString());
-        env.put("WATCH_NAMESPACES", ns);
-        env.put("POD_NAMESPACE", ns);
-        env.put("HTTP_PORT", Integer.toString(port));
-        env.put("LEADER_ELECTION_ENABLED", "false");
+        env.putAll(OperatorProcess.clusterEnvironment(server, ns, ns, port));
+        // Other classes' ClusterLogtoConnections, on the same API server, are not this one's.
+        env.put("CLUSTER_CONNECTIONS_ENABLED", "false");
         try (OperatorProcess operator = OperatorProcess.start(env, work.resolve("operator.log"))) {
           operator.awaitReady(port, Duration.ofSeconds(90));
           try {
