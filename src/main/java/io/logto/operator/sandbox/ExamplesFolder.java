@@ -115,7 +115,7 @@ public final class ExamplesFolder {
       try {
         parser.parse(Files.readString(file), file.toString()).manifests()
             .forEach(m -> namespaces.add(m.key().namespace()));
-      } catch (IOException | Manifests.InvalidManifestException e) {
+      } catch (IOException e) {
         // sync() reports it
       }
     }
@@ -229,25 +229,44 @@ public final class ExamplesFolder {
           : known != null && known.content().equals(content)) {
         continue;
       }
-      try {
-        Manifests.Parsed parsed = manifests.parse(content, file.toString());
+      Manifests.Parsed parsed = manifests.parse(content, file.toString());
+      if (parsed.yamlError() == null) {
         refusals.put(file, new ArrayList<>());
         parsed.rejected().forEach(r -> refuse(file, r, rejected));
         if (broken.remove(file) != null) {
           repaired.add(file);
         }
         changed.put(file, new FileState(content, parsed.manifests()));
-      } catch (Manifests.InvalidManifestException e) {
-        String message = e.getMessage()
-            + (known == null ? "" : " (its objects stay as last applied)");
-        broken.put(file, new Broken(content, message));
-        Rejection rejection = Rejection.ofFile(file.toString(), message);
-        refusals.put(file, new ArrayList<>(List.of(rejection)));
-        // Another edit with the same error (a save, a change elsewhere) is not news.
-        if (wasBroken == null || !wasBroken.message().equals(message)) {
-          rejected.add(rejection);
-        }
+        continue;
       }
+      // As kubectl: the documents before the broken one are applied; those from it on are not
+      // read, and what they declared before stays as last applied.
+      String message = parsed.yamlError() + (known == null || parsed.unread() == 0 ? ""
+          : " (" + (parsed.manifests().isEmpty() ? "its objects stay" : "the objects of this and"
+              + " later documents stay") + " as last applied)");
+      List<Rejection> refused = new ArrayList<>(parsed.rejected());
+      refused.add(Rejection.ofFile(file.toString(), message));
+      for (int i = 1; i < parsed.unread(); i++) {
+        refused.add(Rejection.ofFile(file.toString(), "a document after the YAML error at "
+            + parsed.yamlError().substring(0, parsed.yamlError().indexOf(": not valid YAML"))
+            + ": not read"));
+      }
+      broken.put(file, new Broken(content, message));
+      refusals.put(file, refused);
+      // Another edit with the same error (a save, a change elsewhere) is not news.
+      if (wasBroken == null || !wasBroken.message().equals(message)) {
+        rejected.addAll(refused);
+      }
+      if (parsed.manifests().isEmpty()) {
+        continue; // nothing read: the file's last good version stands as it is
+      }
+      List<Manifests.Manifest> kept = new ArrayList<>(parsed.manifests());
+      if (known != null) {
+        known.manifests().stream()
+            .filter(m -> kept.stream().noneMatch(k -> k.key().equals(m.key())))
+            .forEach(kept::add);
+      }
+      changed.put(file, new FileState(content, kept));
     }
     return changed;
   }

@@ -22,8 +22,8 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 /**
  * Reads YAML manifests (one or more documents per file) as kubectl does: each document on its own,
  * kept as written (not bound to the operator's classes), so that the API server, not the parser,
- * judges its fields. A document of another kind, or without a name, is refused by itself; only a
- * file that is not YAML at all is refused whole. A missing namespace becomes {@code default}, as
+ * judges its fields. A document of another kind, or without a name, is refused by itself; where
+ * the text stops being YAML, the documents from there on are not read, those before are. A missing namespace becomes {@code default}, as
  * kubectl does with the default context.
  */
 public final class Manifests {
@@ -43,20 +43,18 @@ public final class Manifests {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A file that cannot be read as YAML: none of its documents is applied. */
-  public static final class InvalidManifestException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public InvalidManifestException(String message) {
-      super(message);
-    }
-  }
-
   /** One document of a file, ready to be sent to the API server. */
   public record Manifest(ObjectKey key, GenericKubernetesResource object) {}
 
-  /** The documents of a file: those to apply, and those refused before reaching the API. */
-  public record Parsed(List<Manifest> manifests, List<Rejection> rejected) {}
+  /**
+   * The documents of a file: those to apply, and those refused before reaching the API; when the
+   * text stops being YAML part way, what the parser said and how many documents it did not read
+   * (the broken one and those after it), while those before it are read as kubectl reads them.
+   *
+   * @param yamlError {@code file:line:column: not valid YAML: ...}, or null
+   */
+  public record Parsed(List<Manifest> manifests, List<Rejection> rejected, String yamlError,
+      int unread) {}
 
   public static Class<? extends CustomResource<?, ?>> typeOf(String kind) {
     Class<? extends CustomResource<?, ?>> type = BY_KIND.get(kind);
@@ -84,19 +82,24 @@ public final class Manifests {
    * The documents of a YAML text.
    *
    * @param source names the text in messages (a file name, as the user gave it)
-   * @throws InvalidManifestException if the text is not YAML, with a message starting with
-   *     {@code source:line:column: } where the parser knows the position
+   *     (in {@link Parsed#yamlError()}: {@code source:line:column: } where the parser knows the
+   *     position)
    */
   public Parsed parse(String text, String source) {
     List<Object> documents = new ArrayList<>();
+    String yamlError = null;
+    int unread = 0;
     try {
+      // Read one document at a time: those before a broken one are kept, as kubectl does.
       new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(text)
           .forEach(documents::add);
     } catch (MarkedYamlEngineException e) {
-      throw new InvalidManifestException(at(source, e.getProblemMark()) + "not valid YAML: "
-          + oneLine(e.getProblem()) + context(e));
+      yamlError = at(source, e.getProblemMark()) + "not valid YAML: " + oneLine(e.getProblem())
+          + context(e);
+      unread = documentsFrom(text, e.getProblemMark().map(Mark::getLine).orElse(0));
     } catch (RuntimeException e) {
-      throw new InvalidManifestException(source + ": not valid YAML: " + messageOf(e));
+      yamlError = source + ": not valid YAML: " + messageOf(e);
+      unread = documentsFrom(text, 0);
     }
     List<Manifest> manifests = new ArrayList<>();
     List<Rejection> rejected = new ArrayList<>();
@@ -143,7 +146,22 @@ public final class Manifests {
         manifests.add(new Manifest(new ObjectKey(kind, namespace, name), object));
       }
     }
-    return new Parsed(manifests, rejected);
+    return new Parsed(manifests, rejected, yamlError, unread);
+  }
+
+  /**
+   * How many documents start at or after the broken line: the one it is in, and one per
+   * {@code ---} separator further down.
+   */
+  private static int documentsFrom(String text, int brokenLine) {
+    List<String> lines = text.lines().toList();
+    int documents = 1;
+    for (int i = brokenLine + 1; i < lines.size(); i++) {
+      if (lines.get(i).matches("---(\\s.*)?")) {
+        documents++;
+      }
+    }
+    return documents;
   }
 
   /** {@code file:line:column: } as compilers write it (1-based), or {@code file: }. */

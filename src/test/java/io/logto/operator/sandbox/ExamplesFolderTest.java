@@ -188,6 +188,32 @@ class ExamplesFolderTest {
     k8s.resources(LogtoRole.class).inNamespace("team-a").withName("reader").delete();
   }
 
+  /**
+   * As {@code kubectl apply -f}: the documents before a broken one are applied; the broken one
+   * and those after it are refused, each counted.
+   */
+  @Test
+  void theDocumentsBeforeAYamlErrorAreAppliedAndEachDocumentFromItOnIsRefused()
+      throws Exception {
+    Path file = dir.resolve("three.yaml");
+    Files.writeString(file, API + "---\n" + API.replace("name: shop", "name: broken")
+        .replace("  scopes:", "  scopes: [unclosed\n  more:") + "---\n"
+        + API.replace("name: shop", "name: after"));
+    ExamplesFolder folder = new ExamplesFolder(dir, k8s);
+
+    ExamplesFolder.SyncResult result = folder.sync();
+
+    assertThat(actions(result)).containsExactly("CREATED LogtoApiResource shop");
+    assertThat(result.rejected()).hasSize(2);
+    assertThat(result.rejected().get(0).message()).startsWith(file + ":19:7: not valid YAML: ");
+    assertThat(result.rejected().get(1).message()).isEqualTo("a document after the YAML error"
+        + " at " + file + ":19:7: not read");
+    assertThat(folder.rejected()).as("what the sandbox counts as refused").hasSize(2);
+    assertThat(k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("after")
+        .get()).isNull();
+    k8s.resources(LogtoApiResource.class).inNamespace("team-a").withName("shop").delete();
+  }
+
   @Test
   void aDocumentWithAValueOfTheWrongTypeIsRefusedAloneNamingWhere() throws Exception {
     Path file = dir.resolve("shop.yaml");
