@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * An operator upgraded before the cluster has its new CRDs (helm upgrade leaves CRDs alone): it
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * what to install, instead of the whole operator failing to start.
  */
 @ExtendWith(RealCluster.class)
+@Isolated("it deletes the connection CRDs, and with them every ClusterLogtoConnection of the cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionCrdsMissingIT {
 

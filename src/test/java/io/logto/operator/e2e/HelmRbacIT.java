@@ -53,6 +53,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The chart's RBAC, proven on a real API server rather than assumed: the chart is rendered with the
@@ -63,6 +64,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * chart may grant nothing that the run did not use.
  */
 @ExtendWith(RealCluster.class)
+@Isolated("its operator watches every namespace and makes ClusterLogtoConnections: an operator of another class would fight it over the same objects")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HelmRbacIT {
 
