@@ -71,6 +71,25 @@ class GitOpsApplyIT {
         () -> gitOwnsSpecAndChangesStillApply(ns, apply));
   }
 
+  /**
+   * {@code kubectl get logto -n team-a} lists the kinds of category logto, and a cluster-scoped one
+   * among them whatever {@code -n} says: the category holds what a namespace's team manages.
+   */
+  @Test
+  void getLogtoInANamespaceListsNamespacedKindsOnly() {
+    assertThat(resourcesOf("--categories=logto")).containsExactlyInAnyOrder(
+        "logtoapiresources.m2m.logto.io", "logtoroles.m2m.logto.io",
+        "logtom2mapps.m2m.logto.io", "logtoconnections.m2m.logto.io");
+    assertThat(resourcesOf("--categories=logto-connections")).containsExactlyInAnyOrder(
+        "logtoconnections.m2m.logto.io", "clusterlogtoconnections.m2m.logto.io");
+  }
+
+  private List<String> resourcesOf(String category) {
+    Processes.Result result = kubectl.run("api-resources", category, "-o", "name");
+    assertSucceeds(result);
+    return result.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
   private void gitOwnsSpecAndChangesStillApply(String ns, List<String> apply) {
     // Only Git's field manager owns spec; the operator owns status and its finalizer.
     for (var kind : EXAMPLES.entrySet()) {

@@ -61,6 +61,26 @@ class CrdSchemaTest {
     });
   }
 
+  /**
+   * kubectl lists cluster-scoped kinds of a category whatever {@code -n} says: {@code kubectl get
+   * logto -n team-a} must show that namespace's objects, not every tenant's ClusterLogtoConnection.
+   */
+  @ParameterizedTest
+  @MethodSource("plurals")
+  void categoryLogtoHoldsNamespacedKindsOnlyAndTheConnectionKindsHaveTheirOwn(String plural) {
+    CustomResourceDefinition crd = Crds.generated(plural);
+    List<String> categories = crd.getSpec().getNames().getCategories();
+
+    if (crd.getSpec().getScope().equals("Cluster")) {
+      assertThat(categories).doesNotContain("logto");
+    } else {
+      assertThat(categories).contains("logto");
+    }
+    if (crd.getSpec().getNames().getKind().endsWith("LogtoConnection")) {
+      assertThat(categories).contains("logto-connections");
+    }
+  }
+
   @ParameterizedTest(name = "{1}")
   @MethodSource("kinds")
   void printerColumnsShowReadyReasonLogtoIdAndAge(

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("m2m.logto.io")
 @Version("v1alpha1")
 @ShortNames({"clusterlogtoconn", "clconn"})
-@Categories("logto")
+@Categories("logto-connections")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
 @AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".spec.endpoint")

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("m2m.logto.io")
 @Version("v1alpha1")
 @ShortNames({"logtoconn", "lconn"})
-@Categories("logto")
+@Categories({"logto", "logto-connections"})
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
 @AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".spec.endpoint")
