@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -104,6 +105,8 @@ public final class Convergence {
             message = state.message().contains(ref.toString())
                 ? withDetail(state.message(), "it " + why)
                 : withDetail(state.message(), ref + " " + why);
+          } else if (dependency.isReady()) {
+            message = undeclaredScopes(state, ref, dependency);
           }
           if (message != null) {
             all.put(state.key(), state.withSettle(ObjectState.Settle.BLOCKED, message));
@@ -113,6 +116,23 @@ public final class Convergence {
         }
       }
     }
+  }
+
+  /**
+   * A role waiting for scopes that a Ready API resource does not declare waits until someone
+   * edits one of them: as final as a misspelt reference, so said at once rather than at the
+   * timeout. Null when the resource declares every scope the role wants of it.
+   */
+  private static String undeclaredScopes(ObjectState role, ObjectKey ref,
+      ObjectState resource) {
+    Set<String> missing = new TreeSet<>(role.scopes().wanted().getOrDefault(ref, Set.of()));
+    missing.removeAll(resource.scopes().declared());
+    if (missing.isEmpty()) {
+      return null;
+    }
+    return withDetail(role.message(), ref + " is Ready and does not declare " + missing
+        + " (it declares " + new TreeSet<>(resource.scopes().declared())
+        + "): edit one of the two");
   }
 
   /**

@@ -13,9 +13,14 @@ import io.logto.operator.crd.role.LogtoRole;
 import io.logto.operator.crd.role.RolePermission;
 import io.logto.operator.reconciler.common.Conditions;
 import io.logto.operator.reconciler.common.Reason;
+import io.logto.operator.crd.apiresource.ApiScope;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the sandbox sees of one custom resource: its Logto id, its conditions, and whether it is
@@ -25,6 +30,8 @@ import java.util.Optional;
  *     object that failed or does not exist), PENDING (still converging) or MISSING
  * @param references the objects of this operator it waits for (same namespace)
  * @param connectionRef the Logto connection it is reconciled through; null for the operator's own
+ * @param scopes the scopes a LogtoApiResource declares, or those a LogtoRole wants of each
+ *     resource it references: what tells a wait that can end from one that cannot
  */
 public record ObjectState(
     ObjectKey key,
@@ -34,7 +41,24 @@ public record ObjectState(
     Settle settle,
     String reason,
     String message,
-    List<ObjectKey> references) {
+    List<ObjectKey> references,
+    Scopes scopes) {
+
+  /**
+   * @param declared what the spec of a LogtoApiResource declares
+   * @param wanted per LogtoApiResource a LogtoRole references, the scopes it holds of it
+   */
+  public record Scopes(Set<String> declared, Map<ObjectKey, Set<String>> wanted) {
+    public static final Scopes NONE = new Scopes(Set.of(), Map.of());
+  }
+
+  /** An object whose scopes do not matter to its wait (an app, or a state made in a test). */
+  public ObjectState(ObjectKey key, ConnectionRef connectionRef, String logtoId,
+      List<Condition> conditions, Settle settle, String reason, String message,
+      List<ObjectKey> references) {
+    this(key, connectionRef, logtoId, conditions, settle, reason, message, references,
+        Scopes.NONE);
+  }
 
   public enum Settle { READY, FAILED, BLOCKED, PENDING, MISSING }
 
@@ -89,12 +113,12 @@ public record ObjectState(
     ConnectionRef ref = resource.getSpec() instanceof WithConnection spec
         ? spec.getConnectionRef() : null;
     return new ObjectState(key, ref, logtoId(resource), conditions, settle, reason, message,
-        references(resource));
+        references(resource), scopes(resource));
   }
 
   public ObjectState withSettle(Settle newSettle, String newMessage) {
     return new ObjectState(key, connectionRef, logtoId, conditions, newSettle, reason, newMessage,
-        references);
+        references, scopes);
   }
 
   /** The connection as {@link #connectionLabel} names it. */
@@ -157,5 +181,29 @@ public record ObjectState(
           .toList();
     }
     return List.of();
+  }
+
+  private static Scopes scopes(CustomResource<?, ?> resource) {
+    if (resource instanceof LogtoApiResource api && api.getSpec() != null) {
+      Set<String> declared = new TreeSet<>();
+      Optional.ofNullable(api.getSpec().getScopes()).orElse(List.of()).stream()
+          .map(ApiScope::getName).filter(Objects::nonNull).forEach(declared::add);
+      return new Scopes(declared, Map.of());
+    }
+    if (resource instanceof LogtoRole role && role.getSpec() != null) {
+      String ns = resource.getMetadata().getNamespace();
+      Map<ObjectKey, Set<String>> wanted = new LinkedHashMap<>();
+      for (RolePermission permission
+          : Optional.ofNullable(role.getSpec().getPermissions()).orElse(List.of())) {
+        if (permission.getResourceRef() != null && permission.getResourceRef().getName() != null
+            && permission.getScopes() != null) {
+          wanted.computeIfAbsent(new ObjectKey("LogtoApiResource", ns,
+              permission.getResourceRef().getName()), k -> new TreeSet<>())
+              .addAll(permission.getScopes());
+        }
+      }
+      return new Scopes(Set.of(), wanted);
+    }
+    return Scopes.NONE;
   }
 }

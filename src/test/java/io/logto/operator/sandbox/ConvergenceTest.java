@@ -66,4 +66,31 @@ class ConvergenceTest {
     assertThat(role.settle()).isEqualTo(ObjectState.Settle.PENDING);
     assertThat(role.message()).isEqualTo("LogtoApiResource default/nsapi is not ready");
   }
+
+  @Test
+  void aReadyReferenceThatDoesNotDeclareAWantedScopeBlocksTheWaitSayingWhatItDeclares() {
+    ObjectState api = new ObjectState(API, null, "r1", List.of(), ObjectState.Settle.READY, "Synced",
+        "in sync", List.of(), new ObjectState.Scopes(Set.of("read", "write"), Map.of()));
+    ObjectState wanting = new ObjectState(ROLE, null, null, List.of(), ObjectState.Settle.PENDING,
+        "WaitingForDependency", "scope 'wirte' is not declared by LogtoApiResource default/nsapi",
+        List.of(API), new ObjectState.Scopes(Set.of(), Map.of(API, Set.of("read", "wirte"))));
+
+    ObjectState role = weighed(api, wanting);
+
+    assertThat(role.settle()).isEqualTo(ObjectState.Settle.BLOCKED);
+    assertThat(role.message()).isEqualTo("scope 'wirte' is not declared by LogtoApiResource"
+        + " default/nsapi; LogtoApiResource default/nsapi is Ready and does not declare [wirte]"
+        + " (it declares [read, write]): edit one of the two");
+  }
+
+  @Test
+  void aReadyReferenceThatDeclaresEveryWantedScopeLeavesTheWaitPending() {
+    ObjectState api = new ObjectState(API, null, "r1", List.of(), ObjectState.Settle.READY, "Synced",
+        "in sync", List.of(), new ObjectState.Scopes(Set.of("read", "write"), Map.of()));
+    ObjectState wanting = new ObjectState(ROLE, null, null, List.of(), ObjectState.Settle.PENDING,
+        "WaitingForDependency", "LogtoApiResource default/nsapi is not ready", List.of(API),
+        new ObjectState.Scopes(Set.of(), Map.of(API, Set.of("write"))));
+
+    assertThat(weighed(api, wanting).settle()).isEqualTo(ObjectState.Settle.PENDING);
+  }
 }

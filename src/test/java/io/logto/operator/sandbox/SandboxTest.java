@@ -527,6 +527,55 @@ class SandboxTest {
     }
   }
 
+  /**
+   * A role wanting a scope its Ready resource does not declare waits until one of them is edited:
+   * the screen says so within seconds, as for a misspelt reference, not at the timeout.
+   */
+  @Test
+  void inWatchModeARoleWantingAnUndeclaredScopeIsReportedAtOnce() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("undeclared"));
+    Files.writeString(dir.resolve("shop.yaml"), """
+        apiVersion: m2m.logto.io/v1alpha1
+        kind: LogtoApiResource
+        metadata:
+          name: shop
+        spec:
+          indicator: https://shop.example
+          scopes:
+            - name: read
+            - name: write
+        """);
+    Sandbox sandbox = sandbox(dir, false, Duration.ofSeconds(300), 0, 1);
+    try {
+      startAndAwaitConvergence(sandbox, stack -> {});
+      int mark = out.toString().length();
+      Files.writeString(dir.resolve("reader.yaml"), """
+          apiVersion: m2m.logto.io/v1alpha1
+          kind: LogtoRole
+          metadata:
+            name: reader
+          spec:
+            description: Reads
+            permissions:
+              - resourceRef:
+                  name: shop
+                scopes: [read, wirte]
+          """);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(since(mark)).contains("  LogtoRole default/reader:"
+              + " not Ready: WaitingForDependency: scope 'wirte' is not declared by"
+              + " LogtoApiResource default/shop; LogtoApiResource default/shop is Ready and"
+              + " does not declare [wirte] (it declares [read, write]): edit one of the two\n"));
+
+      // Declaring it ends the wait: the verdict was about the specs, not for ever.
+      Files.writeString(dir.resolve("shop.yaml"), Files.readString(dir.resolve("shop.yaml"))
+          + "    - name: wirte\n");
+      awaitScreen(mark, "  LogtoRole default/reader: Ready (Synced");
+    } finally {
+      stop(sandbox);
+    }
+  }
+
   @Test
   void convergesWhenLogtoFailsAFifthOfItsCalls() throws Exception {
     int code = sandbox(EXAMPLES, Duration.ofSeconds(60), 0.2).run();
