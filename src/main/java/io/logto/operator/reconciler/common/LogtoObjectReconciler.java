@@ -107,14 +107,16 @@ public abstract class LogtoObjectReconciler<
     LogtoTenant tenant = null;
     SyncFailure unresolved = null;
     ConnectionRef ref = ConnectionLabels.refOf(resource);
+    // Asked before resolving: registered in between, the connection's verdict is not the one
+    // resolve saw, and its registration triggers this object again anyway.
+    boolean registered = services.connections().registered(ConnectionKey.of(resource, ref));
     try {
       tenant = services.connections().resolve(resource, ref);
     } catch (SyncFailure failure) {
       unresolved = failure;
     }
     if (unresolved != null && unresolved.reason() == Reason.WaitingForDependency
-        && !services.connections().registered(ConnectionKey.of(resource, ref))
-        && services.connectionExists(resource, ref)) {
+        && !registered && services.connectionExists(resource, ref)) {
       // The connection exists but its reconciler has not registered it yet (the operator is
       // starting): status stays as it is; registering it wakes this object.
       LOG.debug("{} {}/{}: waiting for {} to be registered", kind(),
