@@ -54,7 +54,7 @@ class RotationOutageTest {
     String old = f.current();
     down.add("*");
     f.annotate("m2m.logto.io/rotate", "during-outage");
-    await().atMost(Duration.ofSeconds(20)).until(() ->
+    await().atMost(Duration.ofSeconds(45)).until(() ->
         h.readyReason(f.app).filter("LogtoUnavailable"::equals).isPresent());
     assertThat(f.current()).isEqualTo(old);
     assertThat(f.works(old)).as("the Secret's secret during the outage").isTrue();
@@ -75,7 +75,7 @@ class RotationOutageTest {
     down.add("deleteApplicationSecret");
     f.annotate("m2m.logto.io/rotate", "delete-fails");
     f.awaitRotationFrom("Default secret");
-    await().atMost(Duration.ofSeconds(20)).until(() ->
+    await().atMost(Duration.ofSeconds(45)).until(() ->
         h.readyReason(f.app).filter("LogtoUnavailable"::equals).isPresent());
     assertThat(f.works(f.current())).isTrue();
     assertThat(f.works(old)).as("not deleted while Logto refuses").isTrue();
