@@ -61,7 +61,8 @@ class ConnectionCrdsMissingIT {
       admin.apiextensions().v1().customResourceDefinitions().withName(crd)
           .waitUntilCondition(c -> c == null, 30, TimeUnit.SECONDS);
     }
-    try (InProcessOperator operator = InProcessOperator.start(server, Set.of(NS), Set.of())) {
+    try (InProcessOperator operator = InProcessOperator.withClusterConnections(server, Set.of(NS),
+        Set.of(), null)) {
       LogtoApiResource plain = OperatorHarness.apiResource("plain", "https://plain.api", "read");
       plain.getMetadata().setNamespace(NS);
       admin.resource(plain).create();

@@ -27,6 +27,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -89,12 +90,13 @@ class ExamplesConvergeIT {
    * operator's own, and each app's credentials obtain a token from its own tenant.
    */
   @Test
+  @ResourceLock(InProcessOperator.CLUSTER_CONNECTIONS)
   void twoTenantsFolderLandsEachObjectInItsTenant() {
     String ns = "e2e-examples-tenants";
     String operatorNs = "e2e-examples-operator";
     RealCluster.createNamespaces(admin, ns, operatorNs);
-    try (InProcessOperator operator = InProcessOperator.start(server, Set.of(ns), Set.of(),
-            operatorNs);
+    try (InProcessOperator operator = InProcessOperator.withClusterConnections(server,
+            Set.of(ns), Set.of(), operatorNs);
         ExtraTenants tenants = ExtraTenants.start(1, Duration.ZERO, 0)) {
       ExtraTenants.Tenant tenant2 = tenants.tenants().get(0);
       tenants.connect(admin, operatorNs, Set.of(ns));

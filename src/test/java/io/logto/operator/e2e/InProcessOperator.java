@@ -18,6 +18,13 @@ import java.util.Set;
  */
 final class InProcessOperator implements AutoCloseable {
 
+  /**
+   * Held by the classes whose operators serve ClusterLogtoConnections: each would judge the
+   * others' connections (their Secrets are in another operator namespace) and write its verdict
+   * into their status.
+   */
+  static final String CLUSTER_CONNECTIONS = "ClusterLogtoConnections";
+
   final LogtoSimulator simulator;
   final LogtoClient logto;
   final LogtoConnection connection;
@@ -25,11 +32,13 @@ final class InProcessOperator implements AutoCloseable {
   private final Set<String> watched;
   private final Set<String> privileged;
   private final String operatorNamespace;
+  private final boolean clusterConnections;
   private KubernetesClient kubernetes;
   private LogtoOperator operator;
 
   private InProcessOperator(RealApiServer server, Set<String> watched, Set<String> privileged,
-      String operatorNamespace) {
+      String operatorNamespace, boolean clusterConnections) {
+    this.clusterConnections = clusterConnections;
     this.server = server;
     this.watched = Set.copyOf(watched);
     this.privileged = Set.copyOf(privileged);
@@ -42,20 +51,26 @@ final class InProcessOperator implements AutoCloseable {
         LogtoClientOptions.defaults().withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
   }
 
-  /** Starts a simulator and the operator watching {@code watched}. */
+  /**
+   * Starts a simulator and the operator watching {@code watched}, without ClusterLogtoConnections:
+   * those of other classes, on the same API server, are not this one's to judge.
+   */
   static InProcessOperator start(RealApiServer server, Set<String> watched,
       Set<String> privileged) {
-    return start(server, watched, privileged, null);
+    InProcessOperator started = new InProcessOperator(server, watched, privileged, null, false);
+    started.start();
+    return started;
   }
 
   /**
-   * As {@link #start(RealApiServer, Set, Set)}, in {@code operatorNamespace}: where a
-   * ClusterLogtoConnection's credentials Secret is by default.
+   * As {@link #start(RealApiServer, Set, Set)}, serving ClusterLogtoConnections, in
+   * {@code operatorNamespace}: where a ClusterLogtoConnection's credentials Secret is by default.
+   * Its class must hold the {@link #CLUSTER_CONNECTIONS} lock.
    */
-  static InProcessOperator start(RealApiServer server, Set<String> watched,
+  static InProcessOperator withClusterConnections(RealApiServer server, Set<String> watched,
       Set<String> privileged, String operatorNamespace) {
     InProcessOperator started = new InProcessOperator(server, watched, privileged,
-        operatorNamespace);
+        operatorNamespace, true);
     started.start();
     return started;
   }
@@ -67,7 +82,8 @@ final class InProcessOperator implements AutoCloseable {
     kubernetes = server.adminClient();
     operator = LogtoOperator.start(kubernetes, logto,
         new OperatorSettings(connection, watched, privileged, Duration.ZERO, 8, Optional.empty())
-            .withOperatorNamespace(operatorNamespace),
+            .withOperatorNamespace(operatorNamespace)
+            .withClusterConnections(clusterConnections),
         null);
   }
 

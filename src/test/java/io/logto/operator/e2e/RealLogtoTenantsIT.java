@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Two real Logto tenants behind one operator (the image's jar on the real API server): the
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  */
 @ExtendWith({RealCluster.class, RealLogto.class})
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(InProcessOperator.CLUSTER_CONNECTIONS)
 class RealLogtoTenantsIT {
 
   private static final String NS = "e2e-tenants";
