@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +63,10 @@ public final class Bench {
    * @param timeout bound on each wait
    * @param connections tenants the apps are spread over; more than one only with the simulator
    * @param remote a real Logto instead of the simulator
+   * @param logtoPid with {@code remote}: the pid of that Logto on this machine, to read its CPU
+   *     time
+   * @param baseline with {@code remote}: first onboard as many apps with a sequential script
+   * @param warmupApps apps converged and deleted before anything is measured
    */
   public record Options(
       int apps,
@@ -70,7 +76,10 @@ public final class Bench {
       int createThreads,
       Duration timeout,
       int connections,
-      Optional<RemoteLogto> remote) {
+      Optional<RemoteLogto> remote,
+      OptionalLong logtoPid,
+      boolean baseline,
+      int warmupApps) {
 
     public Options {
       if (connections < 1 || connections > apps) {
@@ -81,6 +90,16 @@ public final class Bench {
         throw new IllegalArgumentException("several connections are simulated tenants: a real"
             + " Logto is one");
       }
+      if ((logtoPid.isPresent() || baseline) && remote.isEmpty()) {
+        throw new IllegalArgumentException("Logto's pid and the baseline are for a real Logto");
+      }
+    }
+
+    /** The simulator's options, as before there was a real Logto to measure. */
+    public Options(int apps, Duration latency, int rolesPerApp, int resources, int createThreads,
+        Duration timeout, int connections) {
+      this(apps, latency, rolesPerApp, resources, createThreads, timeout, connections,
+          Optional.empty(), OptionalLong.empty(), false, 0);
     }
 
     public int roles() {
@@ -107,6 +126,7 @@ public final class Bench {
 
   static final String NAMESPACE = "default";
   static final String APP_PREFIX = "bench-app-";
+  static final String WARMUP_PREFIX = "bench-warmup-";
   static final String RUN_LABEL = "bench.m2m.logto.io/run";
   static final List<String> SCOPES = List.of("read", "write", "delete");
   private static final Duration QUIET = Duration.ofMillis(500);
@@ -122,6 +142,8 @@ public final class Bench {
   }
 
   public BenchResult run() throws InterruptedException {
+    Optional<ProcessCpu> logtoCpu = options.logtoPid().isPresent()
+        ? Optional.of(new ProcessCpu(options.logtoPid().getAsLong())) : Optional.empty();
     Supplier<LogtoTarget> logto = () -> options.remote().<LogtoTarget>map(r -> r)
         .orElseGet(() -> SimulatedLogto.start(options.latency(), 0));
     try (OperatorStack stack = OperatorStack.prepare(logto, LogtoClientOptions.defaults())) {
@@ -135,7 +157,9 @@ public final class Bench {
       KubernetesClient k8s = stack.kubernetes();
       connections = connect(k8s, target, extra);
       try {
-        return measure(stack, k8s, target);
+        try (JvmCpu cpu = JvmCpu.start()) {
+          return measure(stack, k8s, target, cpu, logtoCpu);
+        }
       } finally {
         if (target.simulator().isEmpty()) {
           cleanUp(k8s);
@@ -165,8 +189,8 @@ public final class Bench {
     return all;
   }
 
-  private BenchResult measure(OperatorStack stack, KubernetesClient k8s, LogtoTarget logto)
-      throws InterruptedException {
+  private BenchResult measure(OperatorStack stack, KubernetesClient k8s, LogtoTarget logto,
+      JvmCpu cpu, Optional<ProcessCpu> logtoCpu) throws InterruptedException {
     int k = connections.size();
     say("bench %s: %d apps, %d roles per app, %d roles over %d API resources, Logto %s%s", run,
         options.apps(), options.rolesPerApp(), options.roles(), options.resources(),
@@ -189,12 +213,21 @@ public final class Bench {
         options.roles() * k, (System.nanoTime() - sharedStart) / 1e9);
 
     awaitQuiet(QUIET);
+    if (options.warmupApps() > 0) {
+      warmUp(k8s);
+    }
+    Optional<Script> script = options.baseline()
+        ? Optional.of(runScript(stack, k8s, logtoCpu)) : Optional.empty();
     List<CallCounts> beforeApps = counts();
     long start;
     Timing all;
     List<Timing> perConnection = new ArrayList<>();
+    JvmCpu.Mark cpuBefore;
+    Optional<MachineCpu.Mark> machineBefore = MachineCpu.mark();
+    OptionalDouble logtoBefore = seconds(logtoCpu);
     try (AppProgress apps = new AppProgress(APP_PREFIX, options.apps())) {
       apps.watch(k8s, NAMESPACE);
+      cpuBefore = cpu.mark();
       start = System.nanoTime();
       createApps(k8s, apps);
       say("created %d LogtoM2MApps in %.1f s", options.apps(), (System.nanoTime() - start) / 1e9);
@@ -208,6 +241,23 @@ public final class Bench {
         (all.end() - start) / 1e9);
     awaitQuiet(QUIET);
     List<CallCounts> appCalls = minus(counts(), beforeApps);
+    JvmCpu.Split appsCpu = cpu.mark().since(cpuBefore);
+    Optional<MachineCpu.Mark> machineAfter = MachineCpu.mark();
+    int cores = machineAfter.map(MachineCpu.Mark::cores)
+        .orElse(Runtime.getRuntime().availableProcessors());
+    Double busyCores = machineBefore.isPresent() && machineAfter.isPresent()
+        ? BenchResult.round(machineAfter.get().busyCoresSince(machineBefore.get()), 2)
+        : null;
+    OptionalDouble logtoSeconds = minus(seconds(logtoCpu), logtoBefore);
+    double convergeSeconds = (all.end() - start) / 1e9;
+    say("CPU while the apps converged: operator %.2f s, harness (in-process Kubernetes API,"
+        + " creators) %.2f s, JIT, garbage collection and VM %.2f s (compiling %.2f s, collecting %.2f s); machine %s of %d cores"
+        + " busy%s", appsCpu.operatorSeconds(), appsCpu.harnessSeconds(), appsCpu.vmSeconds(),
+        appsCpu.compileSeconds(), appsCpu.gcSeconds(), busyCores == null ? "?" : String.format(java.util.Locale.ROOT, "%.2f", busyCores), cores,
+        logtoSeconds.isPresent()
+            ? String.format(java.util.Locale.ROOT, "; Logto %.2f s (%.1f ms per app)",
+                logtoSeconds.getAsDouble(), logtoSeconds.getAsDouble() * 1000 / options.apps())
+            : "");
 
     List<CallCounts> beforeResync = counts();
     var report = stack.operator().resyncNow();
@@ -235,8 +285,99 @@ public final class Bench {
     }
     BenchResult.PerConnection total = figures("all", start, all, sum(appCalls), sum(whole),
         resyncTotal);
+    BenchResult.Cpu cpuFigures = new BenchResult.Cpu(BenchResult.round(appsCpu.operatorSeconds(), 2),
+        BenchResult.round(appsCpu.harnessSeconds(), 2), BenchResult.round(appsCpu.vmSeconds(), 2), busyCores, cores);
+    BenchResult.LogtoCpu logtoFigures = logtoSeconds.isPresent()
+        ? new BenchResult.LogtoCpu(options.logtoPid().getAsLong(),
+            BenchResult.round(logtoSeconds.getAsDouble(), 2),
+            BenchResult.round(logtoSeconds.getAsDouble() * 1000 / options.apps(), 1),
+            BenchResult.round(convergeSeconds / logtoSeconds.getAsDouble(), 2))
+        : null;
+    BenchResult.Baseline baseline = script.map(s -> s.figures(convergeSeconds)).orElse(null);
     return BenchResult.of(options.latency().toMillis(), total, BenchResult.round(usedHeapMb(), 1),
-        figuresPerConnection);
+        cpuFigures, logtoFigures, baseline, figuresPerConnection);
+  }
+
+  /**
+   * Converges and deletes some apps before the measured ones: the JIT compiles the operator's
+   * code paths (and the harness's) first, as in an operator that has run for a while.
+   */
+  private void warmUp(KubernetesClient k8s) throws InterruptedException {
+    long begin = System.nanoTime();
+    List<ObjectKey> keys = new ArrayList<>();
+    createAll(k8s, options.warmupApps(), i -> app(WARMUP_PREFIX, i), keys);
+    Convergence.Outcome outcome = new Convergence(k8s).await(keys, options.timeout(),
+        Duration.ofMillis(100), () -> false, s -> {});
+    if (!outcome.allReady()) {
+      throw new IllegalStateException("the warm-up apps did not become Ready: "
+          + outcome.notReady().stream().limit(5).map(o -> o.key() + " " + o.reason() + ": "
+              + o.message()).toList());
+    }
+    for (ObjectKey key : keys) {
+      k8s.resources(LogtoM2MApp.class).inNamespace(NAMESPACE).withName(key.name()).delete();
+    }
+    long deadline = System.nanoTime() + options.timeout().toNanos();
+    while (keys.stream().anyMatch(key -> k8s.resources(LogtoM2MApp.class).inNamespace(NAMESPACE)
+        .withName(key.name()).get() != null)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the warm-up apps were not deleted in "
+            + options.timeout().toSeconds() + " s");
+      }
+      Thread.sleep(100);
+    }
+    awaitQuiet(QUIET);
+    say("warm-up: %d apps converged and deleted in %.1f s", options.warmupApps(),
+        (System.nanoTime() - begin) / 1e9);
+  }
+
+  /** The sequential script's run, with Logto's CPU time over it when its pid is known. */
+  private record Script(SequentialScript.Outcome outcome, OptionalDouble logtoCpuSeconds) {
+    BenchResult.Baseline figures(double operatorSeconds) {
+      int apps = outcome.apps();
+      return new BenchResult.Baseline(apps, BenchResult.round(outcome.seconds(), 2),
+          BenchResult.round(outcome.millisPerApp(), 1),
+          logtoCpuSeconds.isPresent()
+              ? BenchResult.round(logtoCpuSeconds.getAsDouble() * 1000 / apps, 1) : null,
+          BenchResult.round(operatorSeconds / outcome.seconds(), 2));
+    }
+  }
+
+  /**
+   * Onboards as many apps as the run has with the sequential script, on the shared roles, then
+   * deletes them: the baseline the operator's figures are read against.
+   */
+  private Script runScript(OperatorStack stack, KubernetesClient k8s,
+      Optional<ProcessCpu> logtoCpu) throws InterruptedException {
+    Connection own = connections.get(0);
+    List<SequentialScript.Grant> grants = new ArrayList<>();
+    for (int j = 0; j < options.roles(); j++) {
+      LogtoRole role = k8s.resources(LogtoRole.class).inNamespace(NAMESPACE)
+          .withName(roleName(own, j)).get();
+      grants.add(new SequentialScript.Grant(role.getStatus().getRoleId(),
+          indicator(own, j % options.resources()), SCOPES.get(0)));
+    }
+    SequentialScript script = new SequentialScript(stack.client());
+    OptionalDouble before = seconds(logtoCpu);
+    SequentialScript.Outcome outcome = script.run("bench-" + run + "-script", options.apps(),
+        grants);
+    OptionalDouble logtoSeconds = minus(seconds(logtoCpu), before);
+    say("sequential script: %d apps (create, read secret, assign role, token) in %.1f s: %.1f ms"
+        + " per app%s", outcome.apps(), outcome.seconds(), outcome.millisPerApp(),
+        logtoSeconds.isPresent() ? String.format(java.util.Locale.ROOT,
+            ", Logto CPU %.1f ms per app", logtoSeconds.getAsDouble() * 1000 / outcome.apps())
+            : "");
+    script.deleteAll(outcome.applicationIds());
+    awaitQuiet(QUIET);
+    return new Script(outcome, logtoSeconds);
+  }
+
+  private static OptionalDouble seconds(Optional<ProcessCpu> cpu) {
+    return cpu.map(c -> OptionalDouble.of(c.seconds())).orElse(OptionalDouble.empty());
+  }
+
+  private static OptionalDouble minus(OptionalDouble now, OptionalDouble earlier) {
+    return now.isPresent() && earlier.isPresent()
+        ? OptionalDouble.of(now.getAsDouble() - earlier.getAsDouble()) : OptionalDouble.empty();
   }
 
   /**
@@ -302,17 +443,25 @@ public final class Bench {
     LogtoApiResourceSpec spec = new LogtoApiResourceSpec();
     spec.setConnectionRef(connection.ref());
     spec.setName("bench " + run + " " + tag + "API " + i);
-    spec.setIndicator("https://bench-" + run + "-" + tag + i + ".api.example");
+    spec.setIndicator(indicator(connection, i));
     SCOPES.forEach(s -> spec.getScopes().add(new ApiScope(s, s + " " + i)));
     resource.setSpec(spec);
     return resource;
+  }
+
+  private String indicator(Connection connection, int i) {
+    return "https://bench-" + run + "-" + connection.tag() + i + ".api.example";
+  }
+
+  private static String roleName(Connection connection, int j) {
+    return "bench-" + connection.tag() + "role-" + j;
   }
 
   /** Role j holds two scopes of API resource j mod resources (of the same connection). */
   private LogtoRole role(Connection connection, int j) {
     LogtoRole role = new LogtoRole();
     String tag = connection.tag();
-    role.setMetadata(meta("bench-" + tag + "role-" + j));
+    role.setMetadata(meta(roleName(connection, j)));
     LogtoRoleSpec spec = new LogtoRoleSpec();
     spec.setConnectionRef(connection.ref());
     spec.setName("bench-" + run + "-" + tag + "role-" + j);
@@ -331,12 +480,16 @@ public final class Bench {
    * each role equally used.
    */
   private LogtoM2MApp app(int i) {
+    return app(APP_PREFIX, i);
+  }
+
+  private LogtoM2MApp app(String prefix, int i) {
     Connection connection = connections.get(i % connections.size());
     LogtoM2MApp app = new LogtoM2MApp();
-    app.setMetadata(meta(AppProgress.appName(APP_PREFIX, i)));
+    app.setMetadata(meta(AppProgress.appName(prefix, i)));
     LogtoM2MAppSpec spec = new LogtoM2MAppSpec();
     spec.setConnectionRef(connection.ref());
-    spec.setName("bench-" + run + "-app-" + i);
+    spec.setName("bench-" + run + "-" + prefix.substring("bench-".length()) + i);
     int roles = options.roles();
     for (int k = 0; k < options.rolesPerApp(); k++) {
       AppRoleAssignment assignment = new AppRoleAssignment();
@@ -368,7 +521,10 @@ public final class Bench {
   }
 
   private void createApps(KubernetesClient k8s, AppProgress apps) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(options.createThreads());
+    java.util.concurrent.atomic.AtomicInteger threadNumber =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(options.createThreads(),
+        task -> new Thread(task, JvmCpu.THREAD_PREFIX + "create-" + threadNumber.incrementAndGet()));
     try {
       List<Future<?>> done = new ArrayList<>();
       int threads = options.createThreads();

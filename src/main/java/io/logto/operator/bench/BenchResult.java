@@ -19,6 +19,9 @@ import java.util.List;
  * @param resyncWriteCalls other calls to /api caused by that resync
  * @param heapUsedMb heap in use after garbage collection, everything converged (the whole process:
  *     operator, in-process Kubernetes API and, unless a real Logto is used, the simulator)
+ * @param cpu the CPU time this process spent while the apps converged, split by who spent it
+ * @param logto with a real Logto's pid: the CPU time it spent while the apps converged
+ * @param baseline with {@code --baseline}: the same apps onboarded by a sequential script
  * @param connections the same figures per connection, the operator's own first; absent (null)
  *     with one connection, so that its line is as before connections existed
  */
@@ -36,7 +39,48 @@ public record BenchResult(
     long resyncReadCalls,
     long resyncWriteCalls,
     double heapUsedMb,
+    Cpu cpu,
+    LogtoCpu logto,
+    Baseline baseline,
     List<PerConnection> connections) {
+
+  /**
+   * CPU seconds of this process from the first app's create until the apps converged and the
+   * tenants were quiet.
+   *
+   * @param operatorSeconds the operator's threads (its reconcilers, informers, Kubernetes and
+   *     Logto clients, JIT compilation)
+   * @param harnessSeconds the in-process Kubernetes API and the threads creating the objects: not
+   *     part of the operator, which in a cluster has a real API server
+   * @param vmSeconds spent by no Java thread the VM lists: JIT compilation, garbage collection
+   *     and the VM's own threads, for both
+   * @param machineBusyCores cores of the whole machine busy on average meanwhile (everything on
+   *     it: Logto and its database too); absent (null) where it cannot be read
+   * @param machineCores the machine's cores
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Cpu(double operatorSeconds, double harnessSeconds, double vmSeconds,
+      Double machineBusyCores, int machineCores) {}
+
+  /**
+   * The CPU time of the Logto process over the same interval as {@link Cpu}.
+   *
+   * @param convergeOverCpu convergence time over Logto's CPU time: 1 when the operator keeps
+   *     Logto busy all along, more when Logto waits for the operator
+   */
+  public record LogtoCpu(long pid, double cpuSeconds, double cpuMsPerApp,
+      double convergeOverCpu) {}
+
+  /**
+   * A sequential script doing by hand, app after app, what the operator does for each: create the
+   * app, read its secret, assign a role, obtain a token.
+   *
+   * @param logtoCpuMsPerApp Logto's CPU time per app while the script ran; absent without a pid
+   * @param operatorOverScript the operator's convergence time over the script's time
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Baseline(int apps, double seconds, double msPerApp, Double logtoCpuMsPerApp,
+      double operatorOverScript) {}
 
   /**
    * The figures of the apps of one connection (app i is on connection i mod K), and the calls its
@@ -67,13 +111,13 @@ public record BenchResult(
    * @param all the figures of all apps, over all tenants
    * @param connections one entry per connection; null with one connection
    */
-  static BenchResult of(long latencyMs, PerConnection all, double heapUsedMb,
-      List<PerConnection> connections) {
+  static BenchResult of(long latencyMs, PerConnection all, double heapUsedMb, Cpu cpu,
+      LogtoCpu logto, Baseline baseline, List<PerConnection> connections) {
     return new BenchResult(all.apps(), latencyMs, all.convergeSeconds(),
         all.p50ApplyToSecretMs(), all.p95ApplyToSecretMs(), all.managementCallsPerApp(),
         all.managementWriteCallsPerApp(), all.verificationTokenRequestsPerApp(),
         all.operatorTokenRequests(), all.resyncReadCalls(), all.resyncWriteCalls(), heapUsedMb,
-        connections);
+        cpu, logto, baseline, connections);
   }
 
   public String toJson() {

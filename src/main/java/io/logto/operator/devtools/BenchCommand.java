@@ -7,6 +7,7 @@ import io.logto.operator.sandbox.RemoteLogto;
 import io.logto.operator.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,12 +65,29 @@ public final class BenchCommand implements Callable<Integer> {
           + " connection.")
   int connections;
 
+  @Option(names = "--warmup-apps", paramLabel = "W", defaultValue = "0",
+      description = "Apps converged and deleted before anything is measured, so that the JVM has"
+          + " compiled the operator's code as in an operator that has run a while (default:"
+          + " ${DEFAULT-VALUE}).")
+  int warmupApps;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "WARN",
       description = "Log level (default: ${DEFAULT-VALUE}: one line per app at INFO would"
           + " weigh on the figures).")
   String logLevel;
 
   @Mixin RealLogtoOptions realLogto;
+
+  @Option(names = "--logto-pid", paramLabel = "PID",
+      description = "With --logto-endpoint: the pid of that Logto on this machine; the figures"
+          + " then hold the CPU time it spent while the apps converged (\"logto\").")
+  Long logtoPid;
+
+  @Option(names = "--baseline",
+      description = "With --logto-endpoint: before the operator's run, onboard as many apps with"
+          + " a sequential script (per app: create it, read its secret, assign a role, obtain a"
+          + " token), delete them, and give its figures (\"baseline\").")
+  boolean baseline;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -96,6 +114,9 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--resources, --create-threads and"
           + " --timeout-seconds must be at least 1, --latency-ms not negative");
     }
+    if (warmupApps < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup-apps must not be negative");
+    }
     if (connections < 1 || connections > Math.min(MAX_CONNECTIONS, apps)) {
       throw new ParameterException(spec.commandLine(), "--connections must be 1 to "
           + MAX_CONNECTIONS + " and at most --apps, got " + connections);
@@ -105,8 +126,17 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--connections " + connections
           + " adds simulated tenants: it cannot be used with --logto-endpoint");
     }
+    if (remote.isEmpty() && (logtoPid != null || baseline)) {
+      throw new ParameterException(spec.commandLine(),
+          "--logto-pid and --baseline measure a real Logto: give --logto-endpoint as well");
+    }
+    if (logtoPid != null && logtoPid < 1) {
+      throw new ParameterException(spec.commandLine(), "--logto-pid must be a pid, got "
+          + logtoPid);
+    }
     return new Bench.Options(apps, Duration.ofMillis(remote.isPresent() ? 0 : latencyMs),
         rolesPerApp, resources, createThreads, Duration.ofSeconds(timeoutSeconds), connections,
-        remote);
+        remote, logtoPid == null ? OptionalLong.empty() : OptionalLong.of(logtoPid), baseline,
+        warmupApps);
   }
 }

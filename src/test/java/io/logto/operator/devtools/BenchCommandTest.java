@@ -18,7 +18,7 @@ class BenchCommandTest {
   private static final List<String> FIELDS = List.of("apps", "latencyMs", "convergeSeconds",
       "p50ApplyToSecretMs", "p95ApplyToSecretMs", "managementCallsPerApp",
       "managementWriteCallsPerApp", "verificationTokenRequestsPerApp", "operatorTokenRequests",
-      "resyncReadCalls", "resyncWriteCalls", "heapUsedMb");
+      "resyncReadCalls", "resyncWriteCalls", "heapUsedMb", "cpu");
 
   @Test
   void twentyAppsStayWithinTheCallBudgetsAndTheFiguresComeLastOnStdout() throws Exception {
@@ -47,7 +47,10 @@ class BenchCommandTest {
     assertThat(result.get("p95ApplyToSecretMs").asDouble())
         .isLessThanOrEqualTo(result.get("convergeSeconds").asDouble() * 1000);
     assertThat(result.get("heapUsedMb").asDouble()).isPositive();
-    assertThat(err.toString()).contains("all 20 apps Ready");
+    // The operator and the in-process Kubernetes API both worked; no Logto pid, no Logto CPU.
+    assertThat(result.at("/cpu/operatorSeconds").asDouble()).isPositive();
+    assertThat(result.at("/cpu/harnessSeconds").asDouble()).isPositive();
+    assertThat(err.toString()).contains("all 20 apps Ready", "CPU while the apps converged");
   }
 
   @Test
@@ -108,7 +111,14 @@ class BenchCommandTest {
       "--apps 50 --connections 21 | --connections must be 1 to 20 and at most --apps, got 21",
       "--apps 3 --connections 2 --logto-endpoint http://127.0.0.1:9 --logto-app-id a"
           + " --logto-app-secret s | --connections 2 adds simulated tenants: it cannot be used"
-          + " with --logto-endpoint"})
+          + " with --logto-endpoint",
+      "--apps 3 --logto-pid 1 | --logto-pid and --baseline measure a real Logto: give"
+          + " --logto-endpoint as well",
+      "--apps 3 --baseline | --logto-pid and --baseline measure a real Logto: give"
+          + " --logto-endpoint as well",
+      "--apps 3 --warmup-apps -1 | --warmup-apps must not be negative",
+      "--apps 3 --logto-pid 0 --logto-endpoint http://127.0.0.1:9 --logto-app-id a"
+          + " --logto-app-secret s | --logto-pid must be a pid, got 0"})
   void badConnectionCountsAreUsageErrors(String args, String message) {
     StringWriter err = new StringWriter();
     int code = new CommandLine(new BenchCommand()).setOut(new PrintWriter(new StringWriter()))

@@ -1,0 +1,50 @@
+package io.logto.operator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class JvmCpuTest {
+
+  /** Keeps a core busy for {@code millis} of wall time. */
+  private static Thread spinner(String name, long millis) {
+    return new Thread(() -> {
+      long deadline = System.nanoTime() + millis * 1_000_000;
+      long x = 0;
+      while (System.nanoTime() < deadline) {
+        x += Long.bitCount(x ^ System.nanoTime());
+      }
+      if (x == 42) {
+        System.out.print("");
+      }
+    }, name);
+  }
+
+  @Test
+  void cpuIsSplitByThreadNameAndAThreadThatEndedStillCounts() throws Exception {
+    try (JvmCpu cpu = JvmCpu.start()) {
+      JvmCpu.Mark before = cpu.mark();
+      Thread harness = spinner(JvmCpu.THREAD_PREFIX + "test-harness", 400);
+      harness.start();
+      harness.join();
+      Thread operator = spinner("reconciler-test", 400);
+      operator.start();
+      operator.join();
+      // Both threads have ended; the sampler read them while they ran.
+      JvmCpu.Split split = cpu.mark().since(before);
+
+      // Each spun 0.4 s on a core of its own (a loaded machine gives it less, never more).
+      assertThat(split.harnessSeconds()).isBetween(0.1, 0.5);
+      assertThat(split.operatorSeconds()).isBetween(0.1, 0.5 + 0.2);
+      assertThat(split.vmSeconds()).isNotNegative();
+      assertThat(split.processSeconds()).isGreaterThanOrEqualTo(
+          split.harnessSeconds() + split.operatorSeconds());
+    }
+  }
+
+  @Test
+  void theMockServersVertxThreadsAreTheHarnessAndOkHttpIsTheOperator() {
+    assertThat(JvmCpu.HARNESS).accepts("vert.x-eventloop-thread-0", "bench-create-3")
+        .rejects("OkHttp Dispatcher", "ReconcilerExecutor-logtom2mapp-12", "main");
+  }
+}
