@@ -196,6 +196,10 @@ public final class Bench {
         options.apps(), options.rolesPerApp(), options.roles(), options.resources(),
         logto.describe(), k == 1 ? "" : "; apps round-robin over " + k + " connections: "
             + String.join(", ", connections.stream().map(Connection::label).toList()));
+    if (JvmCpu.jitTopTier() != 1) {
+      say("this JVM compiles with C2 too; the image runs the operator with C1 only (java"
+          + " -XX:TieredStopAtLevel=1 -jar ... for the same JIT)");
+    }
     long sharedStart = System.nanoTime();
     List<ObjectKey> shared = new ArrayList<>();
     for (Connection connection : connections) {
@@ -251,9 +255,11 @@ public final class Bench {
     OptionalDouble logtoSeconds = minus(seconds(logtoCpu), logtoBefore);
     double convergeSeconds = (all.end() - start) / 1e9;
     say("CPU while the apps converged: operator %.2f s, harness (in-process Kubernetes API,"
-        + " creators) %.2f s, JIT, garbage collection and VM %.2f s (compiling %.2f s, collecting %.2f s); machine %s of %d cores"
-        + " busy%s", appsCpu.operatorSeconds(), appsCpu.harnessSeconds(), appsCpu.vmSeconds(),
-        appsCpu.compileSeconds(), appsCpu.gcSeconds(), busyCores == null ? "?" : String.format(java.util.Locale.ROOT, "%.2f", busyCores), cores,
+        + " creators) %.2f s, JIT, garbage collection and VM %.2f s (compiling %.2f s, collecting"
+        + " %.2f s); machine %s of %d cores busy%s", appsCpu.operatorSeconds(),
+        appsCpu.harnessSeconds(), appsCpu.vmSeconds(), appsCpu.compileSeconds(),
+        appsCpu.gcSeconds(),
+        busyCores == null ? "?" : String.format(java.util.Locale.ROOT, "%.2f", busyCores), cores,
         logtoSeconds.isPresent()
             ? String.format(java.util.Locale.ROOT, "; Logto %.2f s (%.1f ms per app)",
                 logtoSeconds.getAsDouble(), logtoSeconds.getAsDouble() * 1000 / options.apps())
@@ -285,8 +291,10 @@ public final class Bench {
     }
     BenchResult.PerConnection total = figures("all", start, all, sum(appCalls), sum(whole),
         resyncTotal);
-    BenchResult.Cpu cpuFigures = new BenchResult.Cpu(BenchResult.round(appsCpu.operatorSeconds(), 2),
-        BenchResult.round(appsCpu.harnessSeconds(), 2), BenchResult.round(appsCpu.vmSeconds(), 2), busyCores, cores);
+    BenchResult.Cpu cpuFigures = new BenchResult.Cpu(
+        BenchResult.round(appsCpu.operatorSeconds(), 2),
+        BenchResult.round(appsCpu.harnessSeconds(), 2),
+        BenchResult.round(appsCpu.vmSeconds(), 2), busyCores, cores, JvmCpu.jitTopTier());
     BenchResult.LogtoCpu logtoFigures = logtoSeconds.isPresent()
         ? new BenchResult.LogtoCpu(options.logtoPid().getAsLong(),
             BenchResult.round(logtoSeconds.getAsDouble(), 2),

@@ -49,7 +49,7 @@ public record BenchResult(
    * tenants were quiet.
    *
    * @param operatorSeconds the operator's threads (its reconcilers, informers, Kubernetes and
-   *     Logto clients, JIT compilation)
+   *     Logto clients)
    * @param harnessSeconds the in-process Kubernetes API and the threads creating the objects: not
    *     part of the operator, which in a cluster has a real API server
    * @param vmSeconds spent by no Java thread the VM lists: JIT compilation, garbage collection
@@ -57,10 +57,12 @@ public record BenchResult(
    * @param machineBusyCores cores of the whole machine busy on average meanwhile (everything on
    *     it: Logto and its database too); absent (null) where it cannot be read
    * @param machineCores the machine's cores
+   * @param jitTopTier the highest tier this JVM's JIT compiles to: 1 = C1 only, as the image runs
+   *     the operator ({@code -XX:TieredStopAtLevel=1}); 4 = C2 too, the JVM's default
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Cpu(double operatorSeconds, double harnessSeconds, double vmSeconds,
-      Double machineBusyCores, int machineCores) {}
+      Double machineBusyCores, int machineCores, int jitTopTier) {}
 
   /**
    * The CPU time of the Logto process over the same interval as {@link Cpu}.

@@ -39,6 +39,9 @@ final class JvmCpu implements AutoCloseable {
 
   private record Reading(String name, long nanos) {}
 
+  /** The tier C2 compiles to; the JVM's default top tier, and the only one without tiers. */
+  static final int C2_TIER = 4;
+
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -60,6 +63,23 @@ final class JvmCpu implements AutoCloseable {
     cpu.sample();
     cpu.sampler.start();
     return cpu;
+  }
+
+  /**
+   * The highest tier this JVM compiles to: 1 when C1 alone compiles ({@code
+   * -XX:TieredStopAtLevel=1}, as the image runs the operator), 4 when C2 compiles too, the JVM's
+   * default. C2's compiling is a large share of {@link Split#vmSeconds()}, so the figures say it.
+   */
+  static int jitTopTier() {
+    var hotspot = ManagementFactory.getPlatformMXBean(
+        com.sun.management.HotSpotDiagnosticMXBean.class);
+    if (hotspot == null) {
+      return C2_TIER;
+    }
+    if (!Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue())) {
+      return C2_TIER;
+    }
+    return Math.min(C2_TIER, Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue()));
   }
 
   /** The totals since the start; subtract two marks for an interval. */

@@ -43,6 +43,18 @@ class JvmCpuTest {
   }
 
   @Test
+  void theJitTopTierIsTheJvmsTieredStopAtLevel() {
+    int expected = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .stream()
+        .filter(argument -> argument.startsWith("-XX:TieredStopAtLevel="))
+        .map(argument -> Integer.parseInt(argument.substring(argument.indexOf('=') + 1)))
+        .reduce((first, last) -> last)
+        .orElse(JvmCpu.C2_TIER);
+
+    assertThat(JvmCpu.jitTopTier()).isEqualTo(expected).isBetween(0, JvmCpu.C2_TIER);
+  }
+
+  @Test
   void theMockServersVertxThreadsAreTheHarnessAndOkHttpIsTheOperator() {
     assertThat(JvmCpu.HARNESS).accepts("vert.x-eventloop-thread-0", "bench-create-3")
         .rejects("OkHttp Dispatcher", "ReconcilerExecutor-logtom2mapp-12", "main");

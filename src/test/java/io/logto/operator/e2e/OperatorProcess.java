@@ -1,5 +1,6 @@
 package io.logto.operator.e2e;
 
+import io.logto.operator.packaging.Dockerfile;
 import io.logto.operator.packaging.Project;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar target/logto-operator.jar run}, the image's command, as a child process with the
- * given environment; its output goes to a file. Closing sends SIGTERM, as the kubelet does.
+ * image's JVM options ({@code JAVA_TOOL_OPTIONS} of the Dockerfile) and the given environment; its
+ * output goes to a file. Closing sends SIGTERM, as the kubelet does.
  */
 final class OperatorProcess implements AutoCloseable {
 
@@ -41,6 +43,7 @@ final class OperatorProcess implements AutoCloseable {
         .redirectOutput(output.toFile());
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    builder.environment().put("JAVA_TOOL_OPTIONS", Dockerfile.javaToolOptions());
     builder.environment().putAll(environment);
     try {
       return new OperatorProcess(builder.start(), output);

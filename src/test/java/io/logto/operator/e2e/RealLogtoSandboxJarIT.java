@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logto.operator.logto.LogtoClient;
 import io.logto.operator.logto.LogtoException;
+import io.logto.operator.packaging.Dockerfile;
 import io.logto.operator.packaging.Project;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +46,10 @@ class RealLogtoSandboxJarIT {
   void benchMeasuresTheOperatorTheScriptAndLogtosCpuAndLeavesNothingInLogto(
       RealLogtoServer server) throws Exception {
     LogtoInstance logto = server.instance();
+    // With the image's JVM options, as the README's bench command on a real Logto has them.
     Result run = sandboxJar(List.of("bench", "--apps", "10", "--warmup-apps", "2", "--baseline",
-        "--logto-pid", Long.toString(server.pid()), "--timeout-seconds", "180"), logto);
+        "--logto-pid", Long.toString(server.pid()), "--timeout-seconds", "180"), logto,
+        Map.of("JAVA_TOOL_OPTIONS", Dockerfile.javaToolOptions()));
 
     assertThat(run.code()).as(run.err()).isZero();
     List<String> lines = run.out().lines().toList();
@@ -60,6 +64,8 @@ class RealLogtoSandboxJarIT {
     assertThat(cpu.get("operatorSeconds").asDouble()).isPositive();
     assertThat(cpu.get("harnessSeconds").asDouble()).isPositive();
     assertThat(cpu.get("machineCores").asInt()).isPositive();
+    assertThat(cpu.get("jitTopTier").asInt()).isEqualTo(1);
+    assertThat(run.err()).doesNotContain("compiles with C2 too");
     JsonNode logtoCpu = figures.get("logto");
     assertThat(logtoCpu.get("pid").asLong()).isEqualTo(server.pid());
     // Logto signs tokens and writes to its database for every app: it cannot be free.
@@ -132,6 +138,11 @@ class RealLogtoSandboxJarIT {
   private record Result(int code, String out, String err) {}
 
   private Result sandboxJar(List<String> arguments, LogtoInstance logto) throws Exception {
+    return sandboxJar(arguments, logto, Map.of());
+  }
+
+  private Result sandboxJar(List<String> arguments, LogtoInstance logto,
+      Map<String, String> environment) throws Exception {
     if (!Files.isRegularFile(SANDBOX_JAR)) {
       throw new IllegalStateException(SANDBOX_JAR + " is missing: the suite runs after mvn"
           + " package");
@@ -144,8 +155,10 @@ class RealLogtoSandboxJarIT {
         logto.appId(), "--logto-app-secret", logto.appSecret()));
     Path out = Files.createTempFile(temp, "out", ".txt");
     Path err = Files.createTempFile(temp, "err", ".txt");
-    Process process = new ProcessBuilder(command).directory(Project.path(".").toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(Project.path(".").toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new IllegalStateException("the sandbox jar did not exit in 5 minutes: "

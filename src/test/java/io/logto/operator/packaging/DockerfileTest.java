@@ -2,9 +2,9 @@ package io.logto.operator.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.logto.operator.packaging.Dockerfile.Instruction;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -15,41 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 class DockerfileTest {
 
-  record Instruction(int stage, String keyword, String arguments) {}
-
-  static List<Instruction> instructions() {
-    List<Instruction> instructions = new ArrayList<>();
-    int stage = -1;
-    StringBuilder pending = new StringBuilder();
-    for (String raw : Project.read("Dockerfile").split("\n")) {
-      String line = raw.strip();
-      if (line.startsWith("#") || (line.isEmpty() && pending.isEmpty())) {
-        continue;
-      }
-      if (line.endsWith("\\")) {
-        pending.append(line, 0, line.length() - 1).append(' ');
-        continue;
-      }
-      pending.append(line);
-      String full = pending.toString().strip();
-      pending.setLength(0);
-      if (full.isEmpty()) {
-        continue;
-      }
-      String[] parts = full.split("\\s+", 2);
-      String keyword = parts[0].toUpperCase(Locale.ROOT);
-      if (keyword.equals("FROM")) {
-        stage++;
-      }
-      instructions.add(new Instruction(stage, keyword, parts.length > 1 ? parts[1] : ""));
-    }
-    return instructions;
-  }
-
-  static List<Instruction> stage(List<Instruction> all, int stage, String keyword) {
-    return all.stream().filter(i -> i.stage() == stage && i.keyword().equals(keyword)).toList();
-  }
-
   static String finalName() {
     Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(Project.read("pom.xml"));
     assertThat(m.find()).as("pom.xml <finalName>").isTrue();
@@ -58,17 +23,17 @@ class DockerfileTest {
 
   @Test
   void buildStageRunsTheMavenPackageBuildAndRuntimeStageCopiesItsJar() {
-    List<Instruction> all = instructions();
+    List<Instruction> all = Dockerfile.instructions();
     List<Instruction> froms = all.stream().filter(i -> i.keyword().equals("FROM")).toList();
     assertThat(froms).hasSize(2);
     assertThat(froms.get(0).arguments()).containsIgnoringCase("maven").contains("17")
         .endsWith(" AS build");
     int runtime = froms.get(1).stage();
 
-    assertThat(stage(all, 0, "RUN")).extracting(Instruction::arguments)
+    assertThat(Dockerfile.stage(all, 0, "RUN")).extracting(Instruction::arguments)
         .anyMatch(run -> run.contains("mvn -B") && run.contains("package"));
     String jar = "target/" + finalName() + ".jar";
-    List<Instruction> copies = stage(all, runtime, "COPY");
+    List<Instruction> copies = Dockerfile.stage(all, runtime, "COPY");
     assertThat(copies).singleElement().satisfies(copy -> {
       assertThat(copy.arguments()).startsWith("--from=build");
       assertThat(copy.arguments()).contains(jar + " /app/logto-operator.jar");
@@ -77,7 +42,7 @@ class DockerfileTest {
 
   @Test
   void runtimeIsASmallJava17ImageWithoutBuildTools() {
-    List<Instruction> all = instructions();
+    List<Instruction> all = Dockerfile.instructions();
     Instruction from = all.stream().filter(i -> i.keyword().equals("FROM")).toList().get(1);
 
     assertThat(from.arguments()).containsAnyOf("17-jre", "java17");
@@ -86,9 +51,9 @@ class DockerfileTest {
 
   @Test
   void runtimeRunsAsTheChartsNonRootUser() {
-    List<Instruction> all = instructions();
+    List<Instruction> all = Dockerfile.instructions();
     int runtime = all.get(all.size() - 1).stage();
-    List<Instruction> users = stage(all, runtime, "USER");
+    List<Instruction> users = Dockerfile.stage(all, runtime, "USER");
 
     assertThat(users).isNotEmpty();
     String user = users.get(users.size() - 1).arguments();
@@ -107,19 +72,24 @@ class DockerfileTest {
 
   @Test
   void entrypointRunsTheJarAndDefaultsToTheRunCommand() {
-    List<Instruction> all = instructions();
+    List<Instruction> all = Dockerfile.instructions();
     int runtime = all.get(all.size() - 1).stage();
 
-    assertThat(stage(all, runtime, "ENTRYPOINT")).singleElement().extracting(Instruction::arguments)
+    assertThat(Dockerfile.stage(all, runtime, "ENTRYPOINT")).singleElement()
+        .extracting(Instruction::arguments)
         .isEqualTo("[\"java\", \"-jar\", \"/app/logto-operator.jar\"]");
-    assertThat(stage(all, runtime, "CMD")).singleElement().extracting(Instruction::arguments)
+    assertThat(Dockerfile.stage(all, runtime, "CMD")).singleElement()
+        .extracting(Instruction::arguments)
         .isEqualTo("[\"run\"]");
-    assertThat(stage(all, runtime, "EXPOSE")).singleElement().extracting(Instruction::arguments)
+    assertThat(Dockerfile.stage(all, runtime, "EXPOSE")).singleElement()
+        .extracting(Instruction::arguments)
         .isEqualTo(Project.yamlDocuments(Project.read("helm/logto-operator/values.yaml")).get(0)
             .at("/metrics/port").asText());
-    assertThat(stage(all, runtime, "ENV")).extracting(Instruction::arguments)
-        .anySatisfy(env -> assertThat(env).startsWith("JAVA_TOOL_OPTIONS=")
-            .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"));
+    assertThat(Dockerfile.stage(all, runtime, "ENV")).extracting(Instruction::arguments)
+        .anySatisfy(env -> assertThat(env).startsWith("JAVA_TOOL_OPTIONS="));
+    assertThat(Dockerfile.javaToolOptions().split(" "))
+        .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:TieredStopAtLevel=1");
   }
 
   /** Whatever the build stage copies must survive .dockerignore, and build output must not. */
@@ -129,7 +99,7 @@ class DockerfileTest {
         .map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#"))
         .toList();
-    List<String> copied = stage(instructions(), 0, "COPY").stream()
+    List<String> copied = Dockerfile.stage(Dockerfile.instructions(), 0, "COPY").stream()
         .map(i -> i.arguments().split("\\s+")[0])
         .toList();
 
