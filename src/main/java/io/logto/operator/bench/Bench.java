@@ -65,6 +65,8 @@ public final class Bench {
    * @param remote a real Logto instead of the simulator
    * @param logtoPid with {@code remote}: the pid of that Logto on this machine, to read its CPU
    *     time
+   * @param databasePid with {@code logtoPid}: the pid of that Logto's PostgreSQL server (its
+   *     postmaster), to read its CPU time and its backends'
    * @param baseline with {@code remote}: first onboard as many apps with a sequential script
    * @param warmupApps apps converged and deleted before anything is measured
    */
@@ -78,6 +80,7 @@ public final class Bench {
       int connections,
       Optional<RemoteLogto> remote,
       OptionalLong logtoPid,
+      OptionalLong databasePid,
       boolean baseline,
       int warmupApps) {
 
@@ -93,13 +96,16 @@ public final class Bench {
       if ((logtoPid.isPresent() || baseline) && remote.isEmpty()) {
         throw new IllegalArgumentException("Logto's pid and the baseline are for a real Logto");
       }
+      if (databasePid.isPresent() && logtoPid.isEmpty()) {
+        throw new IllegalArgumentException("the database's pid comes with Logto's");
+      }
     }
 
     /** The simulator's options, as before there was a real Logto to measure. */
     public Options(int apps, Duration latency, int rolesPerApp, int resources, int createThreads,
         Duration timeout, int connections) {
       this(apps, latency, rolesPerApp, resources, createThreads, timeout, connections,
-          Optional.empty(), OptionalLong.empty(), false, 0);
+          Optional.empty(), OptionalLong.empty(), OptionalLong.empty(), false, 0);
     }
 
     public int roles() {
@@ -142,8 +148,8 @@ public final class Bench {
   }
 
   public BenchResult run() throws InterruptedException {
-    Optional<ProcessCpu> logtoCpu = options.logtoPid().isPresent()
-        ? Optional.of(new ProcessCpu(options.logtoPid().getAsLong())) : Optional.empty();
+    Optional<LogtoServerCpu> logtoCpu = LogtoServerCpu.of(options.logtoPid(),
+        options.databasePid());
     Supplier<LogtoTarget> logto = () -> options.remote().<LogtoTarget>map(r -> r)
         .orElseGet(() -> SimulatedLogto.start(options.latency(), 0));
     try (OperatorStack stack = OperatorStack.prepare(logto, LogtoClientOptions.defaults())) {
@@ -190,7 +196,7 @@ public final class Bench {
   }
 
   private BenchResult measure(OperatorStack stack, KubernetesClient k8s, LogtoTarget logto,
-      JvmCpu cpu, Optional<ProcessCpu> logtoCpu) throws InterruptedException {
+      JvmCpu cpu, Optional<LogtoServerCpu> logtoCpu) throws InterruptedException {
     int k = connections.size();
     say("bench %s: %d apps, %d roles per app, %d roles over %d API resources, Logto %s%s", run,
         options.apps(), options.rolesPerApp(), options.roles(), options.resources(),
@@ -228,7 +234,7 @@ public final class Bench {
     List<Timing> perConnection = new ArrayList<>();
     JvmCpu.Mark cpuBefore;
     Optional<MachineCpu.Mark> machineBefore = MachineCpu.mark();
-    OptionalDouble logtoBefore = seconds(logtoCpu);
+    Optional<LogtoServerCpu.Mark> logtoBefore = logtoCpu.map(LogtoServerCpu::mark);
     try (AppProgress apps = new AppProgress(APP_PREFIX, options.apps())) {
       apps.watch(k8s, NAMESPACE);
       cpuBefore = cpu.mark();
@@ -252,7 +258,7 @@ public final class Bench {
     Double busyCores = machineBefore.isPresent() && machineAfter.isPresent()
         ? BenchResult.round(machineAfter.get().busyCoresSince(machineBefore.get()), 2)
         : null;
-    OptionalDouble logtoSeconds = minus(seconds(logtoCpu), logtoBefore);
+    Optional<LogtoServerCpu.Spent> logtoSpent = spentSince(logtoCpu, logtoBefore);
     double convergeSeconds = (all.end() - start) / 1e9;
     say("CPU while the apps converged: operator %.2f s, harness (in-process Kubernetes API,"
         + " creators) %.2f s, JIT, garbage collection and VM %.2f s (compiling %.2f s, collecting"
@@ -260,10 +266,7 @@ public final class Bench {
         appsCpu.harnessSeconds(), appsCpu.vmSeconds(), appsCpu.compileSeconds(),
         appsCpu.gcSeconds(),
         busyCores == null ? "?" : String.format(java.util.Locale.ROOT, "%.2f", busyCores), cores,
-        logtoSeconds.isPresent()
-            ? String.format(java.util.Locale.ROOT, "; Logto %.2f s (%.1f ms per app)",
-                logtoSeconds.getAsDouble(), logtoSeconds.getAsDouble() * 1000 / options.apps())
-            : "");
+        logtoSpent.map(spent -> "; " + describe(spent, options.apps())).orElse(""));
 
     List<CallCounts> beforeResync = counts();
     var report = stack.operator().resyncNow();
@@ -295,12 +298,10 @@ public final class Bench {
         BenchResult.round(appsCpu.operatorSeconds(), 2),
         BenchResult.round(appsCpu.harnessSeconds(), 2),
         BenchResult.round(appsCpu.vmSeconds(), 2), busyCores, cores, JvmCpu.jitTopTier());
-    BenchResult.LogtoCpu logtoFigures = logtoSeconds.isPresent()
-        ? new BenchResult.LogtoCpu(options.logtoPid().getAsLong(),
-            BenchResult.round(logtoSeconds.getAsDouble(), 2),
-            BenchResult.round(logtoSeconds.getAsDouble() * 1000 / options.apps(), 1),
-            BenchResult.round(convergeSeconds / logtoSeconds.getAsDouble(), 2))
-        : null;
+    BenchResult.LogtoCpu logtoFigures = logtoSpent
+        .map(spent -> BenchResult.LogtoCpu.of(logtoCpu.get().logtoPid(),
+            logtoCpu.get().databasePid(), spent, options.apps(), convergeSeconds))
+        .orElse(null);
     BenchResult.Baseline baseline = script.map(s -> s.figures(convergeSeconds)).orElse(null);
     return BenchResult.of(options.latency().toMillis(), total, BenchResult.round(usedHeapMb(), 1),
         cpuFigures, logtoFigures, baseline, figuresPerConnection);
@@ -339,13 +340,15 @@ public final class Bench {
   }
 
   /** The sequential script's run, with Logto's CPU time over it when its pid is known. */
-  private record Script(SequentialScript.Outcome outcome, OptionalDouble logtoCpuSeconds) {
+  private record Script(SequentialScript.Outcome outcome,
+      Optional<LogtoServerCpu.Spent> logtoCpu) {
     BenchResult.Baseline figures(double operatorSeconds) {
       int apps = outcome.apps();
       return new BenchResult.Baseline(apps, BenchResult.round(outcome.seconds(), 2),
           BenchResult.round(outcome.millisPerApp(), 1),
-          logtoCpuSeconds.isPresent()
-              ? BenchResult.round(logtoCpuSeconds.getAsDouble() * 1000 / apps, 1) : null,
+          logtoCpu.map(spent -> BenchResult.msPerApp(spent.logtoSeconds(), apps)).orElse(null),
+          logtoCpu.flatMap(spent -> boxed(spent.databaseSeconds()))
+              .map(seconds -> BenchResult.msPerApp(seconds, apps)).orElse(null),
           BenchResult.round(operatorSeconds / outcome.seconds(), 2));
     }
   }
@@ -355,7 +358,7 @@ public final class Bench {
    * deletes them: the baseline the operator's figures are read against.
    */
   private Script runScript(OperatorStack stack, KubernetesClient k8s,
-      Optional<ProcessCpu> logtoCpu) throws InterruptedException {
+      Optional<LogtoServerCpu> logtoCpu) throws InterruptedException {
     Connection own = connections.get(0);
     List<SequentialScript.Grant> grants = new ArrayList<>();
     for (int j = 0; j < options.roles(); j++) {
@@ -365,27 +368,36 @@ public final class Bench {
           indicator(own, j % options.resources()), SCOPES.get(0)));
     }
     SequentialScript script = new SequentialScript(stack.client());
-    OptionalDouble before = seconds(logtoCpu);
+    Optional<LogtoServerCpu.Mark> before = logtoCpu.map(LogtoServerCpu::mark);
     SequentialScript.Outcome outcome = script.run("bench-" + run + "-script", options.apps(),
         grants);
-    OptionalDouble logtoSeconds = minus(seconds(logtoCpu), before);
+    Optional<LogtoServerCpu.Spent> logtoSpent = spentSince(logtoCpu, before);
     say("sequential script: %d apps (create, read secret, assign role, token) in %.1f s: %.1f ms"
         + " per app%s", outcome.apps(), outcome.seconds(), outcome.millisPerApp(),
-        logtoSeconds.isPresent() ? String.format(java.util.Locale.ROOT,
-            ", Logto CPU %.1f ms per app", logtoSeconds.getAsDouble() * 1000 / outcome.apps())
-            : "");
+        logtoSpent.map(spent -> "; " + describe(spent, outcome.apps())).orElse(""));
     script.deleteAll(outcome.applicationIds());
     awaitQuiet(QUIET);
-    return new Script(outcome, logtoSeconds);
+    return new Script(outcome, logtoSpent);
   }
 
-  private static OptionalDouble seconds(Optional<ProcessCpu> cpu) {
-    return cpu.map(c -> OptionalDouble.of(c.seconds())).orElse(OptionalDouble.empty());
+  private static Optional<LogtoServerCpu.Spent> spentSince(Optional<LogtoServerCpu> cpu,
+      Optional<LogtoServerCpu.Mark> earlier) {
+    return cpu.flatMap(c -> earlier.map(mark -> c.mark().since(mark)));
   }
 
-  private static OptionalDouble minus(OptionalDouble now, OptionalDouble earlier) {
-    return now.isPresent() && earlier.isPresent()
-        ? OptionalDouble.of(now.getAsDouble() - earlier.getAsDouble()) : OptionalDouble.empty();
+  private static Optional<Double> boxed(OptionalDouble value) {
+    return value.isPresent() ? Optional.of(value.getAsDouble()) : Optional.empty();
+  }
+
+  private static String describe(LogtoServerCpu.Spent spent, int apps) {
+    String logto = String.format(java.util.Locale.ROOT, "Logto CPU %.2f s (%.1f ms per app)",
+        spent.logtoSeconds(), spent.logtoSeconds() * 1000 / apps);
+    if (spent.databaseSeconds().isEmpty()) {
+      return logto;
+    }
+    double database = spent.databaseSeconds().getAsDouble();
+    return logto + String.format(java.util.Locale.ROOT, ", its PostgreSQL %.2f s (%.1f ms per"
+        + " app)", database, database * 1000 / apps);
   }
 
   /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The benchmark's figures, printed as one JSON line: for all apps, and with several connections
@@ -65,24 +67,47 @@ public record BenchResult(
       Double machineBusyCores, int machineCores, int jitTopTier) {}
 
   /**
-   * The CPU time of the Logto process over the same interval as {@link Cpu}.
+   * The CPU time of the Logto process over the same interval as {@link Cpu}, and of its
+   * PostgreSQL server when its pid was given (else those fields are absent).
    *
    * @param convergeOverCpu convergence time over Logto's CPU time: 1 when the operator keeps
-   *     Logto busy all along, more when Logto waits for the operator
+   *     Logto busy all along, more when Logto waits for the operator (or for its database)
+   * @param convergeOverCpuWithDatabase convergence time over the CPU time of Logto and its
+   *     database together
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LogtoCpu(long pid, double cpuSeconds, double cpuMsPerApp,
-      double convergeOverCpu) {}
+      double convergeOverCpu, Long databasePid, Double databaseCpuSeconds,
+      Double databaseCpuMsPerApp, Double convergeOverCpuWithDatabase) {
+
+    static LogtoCpu of(long pid, OptionalLong databasePid, LogtoServerCpu.Spent spent, int apps,
+        double convergeSeconds) {
+      OptionalDouble database = spent.databaseSeconds();
+      OptionalDouble both = spent.withDatabaseSeconds();
+      return new LogtoCpu(pid, round(spent.logtoSeconds(), 2),
+          msPerApp(spent.logtoSeconds(), apps), round(convergeSeconds / spent.logtoSeconds(), 2),
+          databasePid.isPresent() ? databasePid.getAsLong() : null,
+          database.isPresent() ? round(database.getAsDouble(), 2) : null,
+          database.isPresent() ? msPerApp(database.getAsDouble(), apps) : null,
+          both.isPresent() ? round(convergeSeconds / both.getAsDouble(), 2) : null);
+    }
+  }
+
+  static double msPerApp(double seconds, int apps) {
+    return round(seconds * 1000 / apps, 1);
+  }
 
   /**
    * A sequential script doing by hand, app after app, what the operator does for each: create the
    * app, read its secret, assign a role, obtain a token.
    *
    * @param logtoCpuMsPerApp Logto's CPU time per app while the script ran; absent without a pid
+   * @param databaseCpuMsPerApp its PostgreSQL server's meanwhile; absent without that pid
    * @param operatorOverScript the operator's convergence time over the script's time
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Baseline(int apps, double seconds, double msPerApp, Double logtoCpuMsPerApp,
-      double operatorOverScript) {}
+      Double databaseCpuMsPerApp, double operatorOverScript) {}
 
   /**
    * The figures of the apps of one connection (app i is on connection i mod K), and the calls its

@@ -83,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
           + " then hold the CPU time it spent while the apps converged (\"logto\").")
   Long logtoPid;
 
+  @Option(names = "--database-pid", paramLabel = "PID",
+      description = "With --logto-pid: the pid of that Logto's PostgreSQL server (its"
+          + " postmaster); the figures then hold the CPU time it and its backends spent too.")
+  Long databasePid;
+
   @Option(names = "--baseline",
       description = "With --logto-endpoint: before the operator's run, onboard as many apps with"
           + " a sequential script (per app: create it, read its secret, assign a role, obtain a"
@@ -134,9 +139,20 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--logto-pid must be a pid, got "
           + logtoPid);
     }
+    if (databasePid != null && logtoPid == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--database-pid measures Logto's database beside Logto: give --logto-pid as well");
+    }
+    if (databasePid != null && databasePid < 1) {
+      throw new ParameterException(spec.commandLine(), "--database-pid must be a pid, got "
+          + databasePid);
+    }
     return new Bench.Options(apps, Duration.ofMillis(remote.isPresent() ? 0 : latencyMs),
         rolesPerApp, resources, createThreads, Duration.ofSeconds(timeoutSeconds), connections,
-        remote, logtoPid == null ? OptionalLong.empty() : OptionalLong.of(logtoPid), baseline,
-        warmupApps);
+        remote, optional(logtoPid), optional(databasePid), baseline, warmupApps);
+  }
+
+  private static OptionalLong optional(Long pid) {
+    return pid == null ? OptionalLong.empty() : OptionalLong.of(pid);
   }
 }

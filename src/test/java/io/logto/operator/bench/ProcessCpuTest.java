@@ -3,6 +3,7 @@ package io.logto.operator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProcessCpuTest {
@@ -31,10 +32,49 @@ class ProcessCpuTest {
   }
 
   @Test
+  void parentChildrenAndCpuFieldsAreRead() {
+    // ... utime stime cutime cstime priority nice
+    String line = "700 (postgres) S 612 700 700 0 -1 4194560 1200 0 3 0 11 4 250 30 20 0";
+
+    assertThat(ProcessCpu.parseStat(line)).isEqualTo(new ProcessCpu.Stat(612, 15, 280));
+  }
+
+  /**
+   * A spinning child is counted while it lives (a backend of the database) and still after it has
+   * ended and been waited for (a connection closed): neither lost nor counted twice.
+   */
+  @Test
+  void withChildrenCountsALiveChildAndStillCountsItWhenItHasEnded() throws Exception {
+    long self = ProcessHandle.current().pid();
+    ProcessCpu own = new ProcessCpu(self);
+    ProcessCpu tree = ProcessCpu.withChildren(self);
+    double before = tree.seconds() - own.seconds();
+    Process child = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+    try {
+      Thread.sleep(600);
+      double alive = tree.seconds() - own.seconds();
+      child.destroy();
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      double ended = tree.seconds() - own.seconds();
+
+      // 0.6 s of spinning on a core of 2; a loaded machine gives it less, never more.
+      assertThat(alive - before).isBetween(0.15, 0.8);
+      // Once waited for, its time is the parent's cutime: kept, and not added a second time
+      // (give or take a few 10 ms ticks: this JVM's own time is read after the tree's).
+      assertThat(ended - before).isBetween(alive - before - 0.03, alive - before + 0.1);
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  @Test
   void anUnknownPidIsAClearError() {
     assertThatThrownBy(() -> new ProcessCpu(Integer.MAX_VALUE))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no process " + Integer.MAX_VALUE);
+    assertThatThrownBy(() -> ProcessCpu.withChildren(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no process " + Integer.MAX_VALUE, "PostgreSQL");
   }
 
   @Test

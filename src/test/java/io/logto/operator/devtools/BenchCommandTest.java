@@ -118,7 +118,12 @@ class BenchCommandTest {
           + " --logto-endpoint as well",
       "--apps 3 --warmup-apps -1 | --warmup-apps must not be negative",
       "--apps 3 --logto-pid 0 --logto-endpoint http://127.0.0.1:9 --logto-app-id a"
-          + " --logto-app-secret s | --logto-pid must be a pid, got 0"})
+          + " --logto-app-secret s | --logto-pid must be a pid, got 0",
+      "--apps 3 --database-pid 7 --logto-endpoint http://127.0.0.1:9 --logto-app-id a"
+          + " --logto-app-secret s | --database-pid measures Logto's database beside Logto: give"
+          + " --logto-pid as well",
+      "--apps 3 --logto-pid 5 --database-pid -2 --logto-endpoint http://127.0.0.1:9"
+          + " --logto-app-id a --logto-app-secret s | --database-pid must be a pid, got -2"})
   void badConnectionCountsAreUsageErrors(String args, String message) {
     StringWriter err = new StringWriter();
     int code = new CommandLine(new BenchCommand()).setOut(new PrintWriter(new StringWriter()))

@@ -48,7 +48,8 @@ class RealLogtoSandboxJarIT {
     LogtoInstance logto = server.instance();
     // With the image's JVM options, as the README's bench command on a real Logto has them.
     Result run = sandboxJar(List.of("bench", "--apps", "10", "--warmup-apps", "2", "--baseline",
-        "--logto-pid", Long.toString(server.pid()), "--timeout-seconds", "180"), logto,
+        "--logto-pid", Long.toString(server.pid()), "--database-pid",
+        Long.toString(postmasterPid()), "--timeout-seconds", "180"), logto,
         Map.of("JAVA_TOOL_OPTIONS", Dockerfile.javaToolOptions()));
 
     assertThat(run.code()).as(run.err()).isZero();
@@ -71,10 +72,17 @@ class RealLogtoSandboxJarIT {
     // Logto signs tokens and writes to its database for every app: it cannot be free.
     assertThat(logtoCpu.get("cpuMsPerApp").asDouble()).isPositive();
     assertThat(logtoCpu.get("convergeOverCpu").asDouble()).isPositive();
+    // Each app is a few rows written and read: its PostgreSQL backends spend CPU too.
+    assertThat(logtoCpu.get("databasePid").asLong()).isEqualTo(postmasterPid());
+    assertThat(logtoCpu.get("databaseCpuMsPerApp").asDouble()).as(logtoCpu.toString())
+        .isPositive();
+    assertThat(logtoCpu.get("convergeOverCpuWithDatabase").asDouble())
+        .isLessThan(logtoCpu.get("convergeOverCpu").asDouble());
     JsonNode baseline = figures.get("baseline");
     assertThat(baseline.get("apps").asInt()).isEqualTo(10);
     assertThat(baseline.get("msPerApp").asDouble()).isPositive();
     assertThat(baseline.get("logtoCpuMsPerApp").asDouble()).isPositive();
+    assertThat(baseline.get("databaseCpuMsPerApp").asDouble()).isPositive();
     assertThat(run.err()).contains("sequential script: 10 apps", "warm-up: 2 apps",
         "all 10 apps Ready");
 
@@ -136,6 +144,21 @@ class RealLogtoSandboxJarIT {
   }
 
   private record Result(int code, String out, String err) {}
+
+  /**
+   * The postmaster of ../shared/logto-server's PostgreSQL cluster (logto-test): started with
+   * {@code -D} its data directory, where its backends' command lines are rewritten.
+   */
+  private static long postmasterPid() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").endsWith("/postgres"))
+        .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0]))
+            .matches(".*-D \\S*/logto-test( .*|$)"))
+        .mapToLong(ProcessHandle::pid)
+        .min()
+        .orElseThrow(() -> new IllegalStateException("no postmaster of the logto-test"
+            + " PostgreSQL cluster on this machine"));
+  }
 
   private Result sandboxJar(List<String> arguments, LogtoInstance logto) throws Exception {
     return sandboxJar(arguments, logto, Map.of());
