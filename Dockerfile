@@ -23,8 +23,8 @@ COPY --from=build --chown=0:0 /src/target/logto-operator.jar /app/logto-operator
 # Size the heap from the container's memory limit, and let Kubernetes restart the pod on OOM
 # instead of running on in a broken state. TieredStopAtLevel=1: C1 only. The operator waits on
 # HTTP; C2 recompiling its code cost more CPU than the operator's own threads spent (bench, 200
-# apps on a real Logto: 6 s of compiling against 1.9 s of work), and that CPU is taken from the
-# pod's small CPU request and from Logto beside it. README.md, Performance, has the figures.
+# apps on a real Logto: 2.5-3.9 CPU s of compiling against 1.4-2.5 s of the operator's work), CPU
+# taken from the pod's small request and from Logto beside it. README.md, Performance, has more.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -Djava.io.tmpdir=/tmp"
 USER 65532:65532
 # /healthz, /readyz and /metrics (HTTP_PORT).

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -298,9 +297,8 @@ public final class Bench {
         BenchResult.round(appsCpu.operatorSeconds(), 2),
         BenchResult.round(appsCpu.harnessSeconds(), 2),
         BenchResult.round(appsCpu.vmSeconds(), 2), busyCores, cores, JvmCpu.jitTopTier());
-    BenchResult.LogtoCpu logtoFigures = logtoSpent
-        .map(spent -> BenchResult.LogtoCpu.of(logtoCpu.get().logtoPid(),
-            logtoCpu.get().databasePid(), spent, options.apps(), convergeSeconds))
+    BenchResult.LogtoCpu logtoFigures = logtoCpu.flatMap(server -> logtoSpent
+            .map(spent -> BenchResult.LogtoCpu.of(server, spent, options.apps(), convergeSeconds)))
         .orElse(null);
     BenchResult.Baseline baseline = script.map(s -> s.figures(convergeSeconds)).orElse(null);
     return BenchResult.of(options.latency().toMillis(), total, BenchResult.round(usedHeapMb(), 1),
@@ -347,8 +345,9 @@ public final class Bench {
       return new BenchResult.Baseline(apps, BenchResult.round(outcome.seconds(), 2),
           BenchResult.round(outcome.millisPerApp(), 1),
           logtoCpu.map(spent -> BenchResult.msPerApp(spent.logtoSeconds(), apps)).orElse(null),
-          logtoCpu.flatMap(spent -> boxed(spent.databaseSeconds()))
-              .map(seconds -> BenchResult.msPerApp(seconds, apps)).orElse(null),
+          logtoCpu.filter(spent -> spent.databaseSeconds().isPresent())
+              .map(spent -> BenchResult.msPerApp(spent.databaseSeconds().getAsDouble(), apps))
+              .orElse(null),
           BenchResult.round(operatorSeconds / outcome.seconds(), 2));
     }
   }
@@ -383,10 +382,6 @@ public final class Bench {
   private static Optional<LogtoServerCpu.Spent> spentSince(Optional<LogtoServerCpu> cpu,
       Optional<LogtoServerCpu.Mark> earlier) {
     return cpu.flatMap(c -> earlier.map(mark -> c.mark().since(mark)));
-  }
-
-  private static Optional<Double> boxed(OptionalDouble value) {
-    return value.isPresent() ? Optional.of(value.getAsDouble()) : Optional.empty();
   }
 
   private static String describe(LogtoServerCpu.Spent spent, int apps) {

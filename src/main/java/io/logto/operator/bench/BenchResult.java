@@ -80,11 +80,12 @@ public record BenchResult(
       double convergeOverCpu, Long databasePid, Double databaseCpuSeconds,
       Double databaseCpuMsPerApp, Double convergeOverCpuWithDatabase) {
 
-    static LogtoCpu of(long pid, OptionalLong databasePid, LogtoServerCpu.Spent spent, int apps,
+    static LogtoCpu of(LogtoServerCpu server, LogtoServerCpu.Spent spent, int apps,
         double convergeSeconds) {
+      OptionalLong databasePid = server.databasePid();
       OptionalDouble database = spent.databaseSeconds();
       OptionalDouble both = spent.withDatabaseSeconds();
-      return new LogtoCpu(pid, round(spent.logtoSeconds(), 2),
+      return new LogtoCpu(server.logtoPid(), round(spent.logtoSeconds(), 2),
           msPerApp(spent.logtoSeconds(), apps), round(convergeSeconds / spent.logtoSeconds(), 2),
           databasePid.isPresent() ? databasePid.getAsLong() : null,
           database.isPresent() ? round(database.getAsDouble(), 2) : null,

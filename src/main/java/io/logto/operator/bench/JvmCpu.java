@@ -39,7 +39,7 @@ final class JvmCpu implements AutoCloseable {
 
   private record Reading(String name, long nanos) {}
 
-  /** The tier C2 compiles to; the JVM's default top tier, and the only one without tiers. */
+  /** The tier C2 compiles to: the JVM's default top tier, and C2's alone without tiering. */
   static final int C2_TIER = 4;
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -99,11 +99,6 @@ final class ProcessCpu {
     }
   }
 
-  /** utime + stime in ticks. */
-  static long parse(String line) {
-    return parseStat(line).ownTicks();
-  }
-
   /**
    * ppid is field 4, utime and stime 14 and 15, cutime and cstime 16 and 17, counted after the
    * command name, which is in parentheses and may itself hold spaces and parentheses.

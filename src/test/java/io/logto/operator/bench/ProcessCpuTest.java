@@ -13,7 +13,7 @@ class ProcessCpuTest {
     // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
     String line = "5193 (node (logto) x) S 1 5193 5193 0 -1 4194560 1200 0 3 0 1234 567 0 0 20 0";
 
-    assertThat(ProcessCpu.parse(line)).isEqualTo(1234 + 567);
+    assertThat(ProcessCpu.parseStat(line).ownTicks()).isEqualTo(1234 + 567);
   }
 
   @Test
@@ -85,7 +85,7 @@ class ProcessCpuTest {
 
   @Test
   void aLineWithoutItsFieldsIsRefused() {
-    assertThatThrownBy(() -> ProcessCpu.parse("12 (sh) S 1 2"))
+    assertThatThrownBy(() -> ProcessCpu.parseStat("12 (sh) S 1 2"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

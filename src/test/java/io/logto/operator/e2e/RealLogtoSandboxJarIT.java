@@ -46,10 +46,11 @@ class RealLogtoSandboxJarIT {
   void benchMeasuresTheOperatorTheScriptAndLogtosCpuAndLeavesNothingInLogto(
       RealLogtoServer server) throws Exception {
     LogtoInstance logto = server.instance();
+    long postmaster = postmasterPid();
     // With the image's JVM options, as the README's bench command on a real Logto has them.
     Result run = sandboxJar(List.of("bench", "--apps", "10", "--warmup-apps", "2", "--baseline",
         "--logto-pid", Long.toString(server.pid()), "--database-pid",
-        Long.toString(postmasterPid()), "--timeout-seconds", "180"), logto,
+        Long.toString(postmaster), "--timeout-seconds", "180"), logto,
         Map.of("JAVA_TOOL_OPTIONS", Dockerfile.javaToolOptions()));
 
     assertThat(run.code()).as(run.err()).isZero();
@@ -73,7 +74,7 @@ class RealLogtoSandboxJarIT {
     assertThat(logtoCpu.get("cpuMsPerApp").asDouble()).isPositive();
     assertThat(logtoCpu.get("convergeOverCpu").asDouble()).isPositive();
     // Each app is a few rows written and read: its PostgreSQL backends spend CPU too.
-    assertThat(logtoCpu.get("databasePid").asLong()).isEqualTo(postmasterPid());
+    assertThat(logtoCpu.get("databasePid").asLong()).isEqualTo(postmaster);
     assertThat(logtoCpu.get("databaseCpuMsPerApp").asDouble()).as(logtoCpu.toString())
         .isPositive();
     assertThat(logtoCpu.get("convergeOverCpuWithDatabase").asDouble())
